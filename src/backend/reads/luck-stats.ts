@@ -1,0 +1,41 @@
+import { convertBlocks } from "../../convert/blocks.js";
+import { convertLuck } from "../../convert/luck.js";
+import type { MalformedTally } from "../../convert/malformed.js";
+import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { CommandReply, RedisCommand } from "../redis-client.js";
+import { ReplyReader } from "../reply-reader.js";
+import type { LuckStats } from "../results.js";
+
+/**
+ * The original's CollectLuckStats MULTI (reference §2.3): every immature block, and the
+ * newest `max(windows)` matured blocks.
+ *
+ * @param windows - positive, validated luck windows
+ */
+export function planLuckStats(keys: PoolKeys, windows: readonly number[]): RedisCommand[] {
+  const max = Math.max(...windows);
+  return [
+    ["zrevrange", keys.immature(), 0, -1, "WITHSCORES"],
+    ["zrevrange", keys.matured(), 0, max - 1, "WITHSCORES"],
+  ];
+}
+
+/** Turns the replies of {@link planLuckStats} into luck rows. */
+export function transformLuckStats(
+  replies: readonly CommandReply[],
+  keys: PoolKeys,
+  windows: readonly number[],
+  tally: MalformedTally,
+): LuckStats {
+  const read = new ReplyReader(replies, tally, "collectLuckStats");
+  const immature = convertBlocks(read.zset(0, keys.immature()), tally.sink(keys.immature()));
+  const matured = convertBlocks(read.zset(1, keys.matured()), tally.sink(keys.matured()));
+  for (const [key, blocks] of [
+    [keys.immature(), immature],
+    [keys.matured(), matured],
+  ] as const) {
+    for (const block of blocks) if (block.difficulty === 0n) tally.add(key, block.nonce, "zero-difficulty");
+  }
+  const rows = convertLuck([...immature, ...matured], windows);
+  return { rows, malformed: tally.snapshot() };
+}

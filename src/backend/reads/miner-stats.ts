@@ -1,0 +1,48 @@
+import { parseGoInt } from "../../convert/go-parse.js";
+import type { MalformedTally } from "../../convert/malformed.js";
+import { type AccountPayment, convertPayments } from "../../convert/payments.js";
+import { convertStringMap } from "../../convert/string-map.js";
+import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { CommandReply, RedisCommand } from "../redis-client.js";
+import { ReplyReader } from "../reply-reader.js";
+import type { MinerStats } from "../results.js";
+
+/**
+ * The original's GetMinerStats MULTI (reference §2.4): the miner hash, its newest
+ * `maxPayments` payments (all when 0) and their count, and its current round shares.
+ */
+export function planMinerStats(keys: PoolKeys, login: string, maxPayments: number): RedisCommand[] {
+  return [
+    ["hgetall", keys.miner(login)],
+    ["zrevrange", keys.minerPayments(login), 0, maxPayments - 1, "WITHSCORES"],
+    ["zcard", keys.minerPayments(login)],
+    ["hget", keys.roundCurrent(), login],
+  ];
+}
+
+/** Turns the replies of {@link planMinerStats} into {@link MinerStats}. */
+export function transformMinerStats(
+  replies: readonly CommandReply[],
+  keys: PoolKeys,
+  login: string,
+  tally: MalformedTally,
+): MinerStats {
+  const read = new ReplyReader(replies, tally, "getMinerStats");
+  const paymentsKey = keys.minerPayments(login);
+  const roundText = read.text(3, keys.roundCurrent());
+  let roundShares = 0n;
+  if (roundText !== null) {
+    const parsed = parseGoInt(roundText);
+    if (parsed === undefined) tally.add(keys.roundCurrent(), login, "not-an-integer");
+    else roundShares = parsed;
+  }
+  return {
+    stats: convertStringMap(read.hash(0, keys.miner(login))),
+    // The account list is the same converter as the pool's: a 3-field member would carry
+    // an address there too (forks that append fields do this); the account JSON drops it.
+    payments: convertPayments(read.zset(1, paymentsKey), tally.sink(paymentsKey)) as AccountPayment[],
+    paymentsTotal: read.count(2, paymentsKey),
+    roundShares,
+    malformed: tally.snapshot(),
+  };
+}

@@ -1,0 +1,212 @@
+import { type MalformedEvent, MalformedTally } from "../convert/malformed.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { PoolKeys } from "../keys/pool-keys.js";
+import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
+import { type DurationInput, durationSeconds } from "../time/duration.js";
+import { runCommand, runMulti } from "./command-runner.js";
+import { planCollectStats, transformCollectStats } from "./reads/collect-stats.js";
+import { planLuckStats, transformLuckStats } from "./reads/luck-stats.js";
+import { planMinerStats, transformMinerStats } from "./reads/miner-stats.js";
+import { planNodeStates, transformNodeStates } from "./reads/node-states.js";
+import { runPurge } from "./reads/purge.js";
+import { planWorkersStats, transformWorkersStats } from "./reads/workers-stats.js";
+import type { RedisClient } from "./redis-client.js";
+import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
+
+/** Options of {@link RedisStatsBackend}. */
+export interface RedisStatsBackendOptions {
+  /**
+   * The key prefix: the pool's `coin` setting (`"eth"` reads an existing pool's data).
+   * Give it a hash tag (`"{eth}"`) to keep every read one MULTI on Redis Cluster.
+   */
+  readonly prefix: string;
+  /**
+   * The clock, epoch milliseconds. Each read takes one reading and uses it throughout.
+   * @defaultValue `Date.now`
+   */
+  readonly now?: Clock;
+  /**
+   * Called for every value a read skips as malformed (also counted in the result's
+   * `malformed`). Exceptions it throws are swallowed.
+   */
+  readonly onMalformed?: (event: MalformedEvent) => void;
+  /**
+   * SCAN's COUNT hint when the purge walks the `P:hashrate:<login>` keys.
+   * @defaultValue 100 (the original's)
+   */
+  readonly scanCount?: number;
+}
+
+/**
+ * Reads a pool's statistics out of Redis with the exact key layout, commands and
+ * semantics of open-ethereum-pool's API module (`storage/redis.go`).
+ *
+ * Each method is one read of the original: a plan (the commands, in `reads/`) run in one
+ * MULTI, and a pure transform of the replies (the converters in `convert/`). Values the
+ * original holds as int64 or big.Int come back as `bigint`; malformed members are
+ * skipped, counted per key in `malformed` and reported to `onMalformed`; failures of
+ * Redis itself reject with `BackendUnavailableError`. Nothing here throws because of data.
+ *
+ * @example
+ * ```ts
+ * const backend = new RedisStatsBackend(new Redis(), { prefix: "eth" });
+ * const stats = await backend.collectStats("30m", 50, 30);
+ * console.log(stats.hashrate, stats.minersTotal);
+ * ```
+ */
+export class RedisStatsBackend {
+  /** The keys of the pool this backend reads. */
+  readonly keys: PoolKeys;
+  /** The Redis connection, as given. */
+  readonly redis: RedisClient;
+  private readonly now: Clock;
+  private readonly onMalformed: ((event: MalformedEvent) => void) | undefined;
+  private readonly scanCount: number;
+
+  constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
+    this.redis = redis;
+    this.keys = new PoolKeys(options.prefix);
+    this.now = options.now ?? systemClock;
+    this.onMalformed = options.onMalformed;
+    this.scanCount = positiveInteger("scanCount", options.scanCount ?? 100);
+  }
+
+  /**
+   * The pool snapshot: the original's `CollectStats(window, maxBlocks, maxPayments)`.
+   *
+   * @param window - the hashrate window (`hashrateWindow`, e.g. `"30m"`); at least 1 s
+   * @param maxBlocks - matured blocks to return, 0 for all
+   * @param maxPayments - payments to return, 0 for all
+   */
+  async collectStats(window: DurationInput, maxBlocks: number, maxPayments: number): Promise<PoolStats> {
+    const windowS = windowSeconds("window", window);
+    const nowMs = this.now();
+    const args = {
+      nowMs,
+      nowS: unixSeconds(nowMs),
+      windowS,
+      maxBlocks: rowLimit("maxBlocks", maxBlocks),
+      maxPayments: rowLimit("maxPayments", maxPayments),
+    };
+    const replies = await runMulti(this.redis, planCollectStats(this.keys, args), "collectStats");
+    return transformCollectStats(replies, this.keys, args, this.tally());
+  }
+
+  /**
+   * Luck rows over the immature and the newest matured blocks: the original's
+   * `CollectLuckStats(windows)`. Rows are keyed by the number of blocks counted and stop
+   * at the first window that could not be filled.
+   *
+   * @param windows - block counts (`luckWindow`, e.g. `[64, 128, 256]`), each ≥ 1; any order
+   */
+  async collectLuckStats(windows: readonly number[]): Promise<LuckStats> {
+    const checked = luckWindows(windows);
+    const replies = await runMulti(this.redis, planLuckStats(this.keys, checked), "collectLuckStats");
+    return transformLuckStats(replies, this.keys, checked, this.tally());
+  }
+
+  /**
+   * Account part 1: balances, payments and round shares of one login, the original's
+   * `GetMinerStats(login, maxPayments)`. The login is used as given (the HTTP layer
+   * lower-cases it).
+   *
+   * @param maxPayments - payments to return, 0 for all
+   */
+  async getMinerStats(login: string, maxPayments: number): Promise<MinerStats> {
+    const checkedLogin = loginArgument(login);
+    const replies = await runMulti(
+      this.redis,
+      planMinerStats(this.keys, checkedLogin, rowLimit("maxPayments", maxPayments)),
+      "getMinerStats",
+    );
+    return transformMinerStats(replies, this.keys, checkedLogin, this.tally());
+  }
+
+  /**
+   * Account part 2: the login's workers with their short- and long-window hashrates,
+   * the original's `CollectWorkersStats(smallWindow, largeWindow, login)`.
+   */
+  async collectWorkersStats(
+    smallWindow: DurationInput,
+    largeWindow: DurationInput,
+    login: string,
+  ): Promise<WorkersStats> {
+    const checkedLogin = loginArgument(login);
+    const args = {
+      nowS: unixSeconds(this.now()),
+      smallWindowS: windowSeconds("smallWindow", smallWindow),
+      largeWindowS: windowSeconds("largeWindow", largeWindow),
+    };
+    const replies = await runMulti(this.redis, planWorkersStats(this.keys, checkedLogin, args), "collectWorkersStats");
+    return transformWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
+  }
+
+  /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
+  async minerExists(login: string): Promise<boolean> {
+    const key = this.keys.miner(loginArgument(login));
+    return Number(await runCommand(this.redis, ["exists", key], "minerExists")) > 0;
+  }
+
+  /** The proxies' live states from `P:nodes`, sorted by node id: the original's `GetNodeStates`. */
+  async getNodeStates(): Promise<NodeStates> {
+    const replies = await runMulti(this.redis, planNodeStates(this.keys), "getNodeStates");
+    return transformNodeStates(replies, this.keys, this.tally());
+  }
+
+  /**
+   * The purge, the original's `FlushStaleStats(window, largeWindow)`: trims `P:hashrate`
+   * to the window and every `P:hashrate:<login>` to the large window (found with SCAN,
+   * never KEYS).
+   */
+  async flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult> {
+    const args = {
+      nowS: unixSeconds(this.now()),
+      windowS: windowSeconds("window", window),
+      largeWindowS: windowSeconds("largeWindow", largeWindow),
+      scanCount: this.scanCount,
+    };
+    const tally = this.tally();
+    const { removed, minerKeys } = await runPurge(this.redis, this.keys, args, tally);
+    return { removed, minerKeys, malformed: tally.snapshot() };
+  }
+
+  private tally(): MalformedTally {
+    return new MalformedTally(this.onMalformed);
+  }
+}
+
+/** A hashrate window in whole seconds; zero would divide by zero in the original. */
+function windowSeconds(name: string, value: DurationInput): number {
+  const seconds = durationSeconds(value);
+  if (seconds < 1) throw new InvalidArgumentError(name, "must be at least 1s (the original divides by it)");
+  return seconds;
+}
+
+/** A row limit: a non-negative integer, 0 meaning all rows (`ZREVRANGE 0 -1`). */
+function rowLimit(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidArgumentError(name, `must be a non-negative integer (0 = all), got ${String(value)}`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError(name, `must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+function luckWindows(windows: readonly number[]): number[] {
+  if (!Array.isArray(windows) || windows.length === 0) {
+    throw new InvalidArgumentError(
+      "windows",
+      "must list at least one luck window (the original panics on an empty list)",
+    );
+  }
+  return windows.map((w, i) => positiveInteger(`windows[${i}]`, w));
+}
+
+function loginArgument(login: string): string {
+  if (typeof login !== "string" || login === "") throw new InvalidArgumentError("login", "must be a non-empty string");
+  return login;
+}

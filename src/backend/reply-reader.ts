@@ -1,0 +1,76 @@
+import type { MalformedTally } from "../convert/malformed.js";
+import { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
+import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
+import { isWrongType } from "./command-runner.js";
+import type { CommandReply } from "./redis-client.js";
+
+/**
+ * Reads typed values out of a read's replies. A key of the wrong Redis type is counted
+ * as malformed and read as empty; any other command error fails the read.
+ * @internal
+ */
+export class ReplyReader {
+  // A key of the wrong type fails every command on it; count it once.
+  private readonly wrongTypeKeys = new Set<string>();
+
+  constructor(
+    private readonly replies: readonly CommandReply[],
+    private readonly tally: MalformedTally,
+    private readonly operation: string,
+  ) {}
+
+  /** A WITHSCORES reply of `key` at `index`. */
+  zset(index: number, key: string): ZsetWithScores {
+    const value = this.value(index, key);
+    if (value === undefined) return [];
+    const zset = toZsetWithScores(value);
+    if (zset !== undefined) return zset;
+    this.wrongType(key);
+    return [];
+  }
+
+  /** A HGETALL reply of `key` at `index`. */
+  hash(index: number, key: string): HashEntries {
+    const value = this.value(index, key);
+    if (value === undefined) return [];
+    const entries = toHashEntries(value);
+    if (entries !== undefined) return entries;
+    this.wrongType(key);
+    return [];
+  }
+
+  /** An integer reply (ZCARD, EXISTS, ZREMRANGEBYSCORE) of `key` at `index`; 0 for a key of another type. */
+  count(index: number, key: string): number {
+    const value = this.value(index, key);
+    if (value === undefined) return 0;
+    const n = typeof value === "string" ? Number(value) : value;
+    if (typeof n === "number" && Number.isSafeInteger(n)) return n;
+    this.wrongType(key);
+    return 0;
+  }
+
+  /** A bulk-string reply (HGET) at `index`: `null` when missing. */
+  text(index: number, key: string): string | null {
+    const value = this.value(index, key);
+    if (value === undefined || value === null) return null;
+    return typeof value === "string" ? value : String(value);
+  }
+
+  /** The reply value, `undefined` after counting a WRONGTYPE; throws for other errors. */
+  private value(index: number, key: string): unknown {
+    const reply = this.replies[index];
+    if (reply === undefined) throw new BackendUnavailableError(this.operation, new Error(`missing reply ${index}`));
+    if (reply.ok) return reply.value;
+    if (isWrongType(reply.error)) {
+      this.wrongType(key);
+      return undefined;
+    }
+    throw new BackendUnavailableError(this.operation, reply.error);
+  }
+
+  private wrongType(key: string): void {
+    if (this.wrongTypeKeys.has(key)) return;
+    this.wrongTypeKeys.add(key);
+    this.tally.add(key, "", "wrong-type");
+  }
+}

@@ -1,0 +1,125 @@
+import { parseGoBool, parseGoInt, parseScore } from "./go-parse.js";
+import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { ZsetWithScores } from "./reply-shapes.js";
+
+/**
+ * A block as the original's `BlockData` exposes it: candidates, immature and matured
+ * blocks share this shape (`/api/blocks` rows).
+ *
+ * Integers read out of members are `bigint`: block difficulties passed 2^53 on mainnet.
+ * `height` comes from the ZSET score, a double, so a `number` holds it exactly.
+ */
+export interface BlockRow {
+  /** Block height (for an uncle: the height of the including block); the ZSET score. */
+  readonly height: number;
+  /** Unix seconds when the block share was found. */
+  readonly timestamp: bigint;
+  /** Network difficulty of the block's template. */
+  readonly difficulty: bigint;
+  /** Sum of the round's share difficulties (`totalShares`). */
+  readonly shares: bigint;
+  /** `uncleHeight > 0`. */
+  readonly uncle: boolean;
+  /** Height of the uncle itself, 0 for a normal block. */
+  readonly uncleHeight: bigint;
+  readonly orphan: boolean;
+  /** Block hash; `""` for candidates, `"0x0"` for blocks orphaned before unlocking. */
+  readonly hash: string;
+  /** Reward in wei as the decimal text Redis holds (kept verbatim, as the original does); `""` for candidates. */
+  readonly reward: string;
+  /** The block's nonce (hidden from the original JSON, useful to find its round). */
+  readonly nonce: string;
+}
+
+const CANDIDATE_FIELDS = 6;
+const BLOCK_FIELDS = 8;
+
+/**
+ * Converts a `P:blocks:candidates` WITHSCORES reply
+ * (`nonce:powHash:mixDigest:timestamp:roundDiff:totalShares`, scored by height), in reply order.
+ * The original's `convertCandidateResults`.
+ */
+export function convertCandidates(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): BlockRow[] {
+  const rows: BlockRow[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const member = String(reply[i]);
+    const height = parseScore(reply[i + 1] as string | number);
+    if (height === undefined) {
+      onMalformed(member, "bad-score");
+      continue;
+    }
+    const parts = member.split(":");
+    if (parts.length < CANDIDATE_FIELDS) {
+      onMalformed(member, "too-few-fields");
+      continue;
+    }
+    const timestamp = parseGoInt(parts[3] as string);
+    const difficulty = parseGoInt(parts[4] as string);
+    const shares = parseGoInt(parts[5] as string);
+    if (timestamp === undefined || difficulty === undefined || shares === undefined) {
+      onMalformed(member, "not-an-integer");
+      continue;
+    }
+    rows.push({
+      height,
+      timestamp,
+      difficulty,
+      shares,
+      uncle: false,
+      uncleHeight: 0n,
+      orphan: false,
+      hash: "",
+      reward: "",
+      nonce: parts[0] as string,
+    });
+  }
+  return rows;
+}
+
+/**
+ * Converts a `P:blocks:immature` or `P:blocks:matured` WITHSCORES reply
+ * (`uncleHeight:orphan:nonce:hash:timestamp:difficulty:totalShares:reward`), in reply order.
+ * The original's `convertBlockResults`.
+ */
+export function convertBlocks(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): BlockRow[] {
+  const rows: BlockRow[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const member = String(reply[i]);
+    const height = parseScore(reply[i + 1] as string | number);
+    if (height === undefined) {
+      onMalformed(member, "bad-score");
+      continue;
+    }
+    const parts = member.split(":");
+    if (parts.length < BLOCK_FIELDS) {
+      onMalformed(member, "too-few-fields");
+      continue;
+    }
+    const uncleHeight = parseGoInt(parts[0] as string);
+    const timestamp = parseGoInt(parts[4] as string);
+    const difficulty = parseGoInt(parts[5] as string);
+    const shares = parseGoInt(parts[6] as string);
+    if (uncleHeight === undefined || timestamp === undefined || difficulty === undefined || shares === undefined) {
+      onMalformed(member, "not-an-integer");
+      continue;
+    }
+    const orphan = parseGoBool(parts[1] as string);
+    if (orphan === undefined) {
+      onMalformed(member, "not-a-bool");
+      continue;
+    }
+    rows.push({
+      height,
+      timestamp,
+      difficulty,
+      shares,
+      uncle: uncleHeight > 0n,
+      uncleHeight,
+      orphan,
+      hash: parts[3] as string,
+      reward: parts[7] as string,
+      nonce: parts[2] as string,
+    });
+  }
+  return rows;
+}

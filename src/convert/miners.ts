@@ -1,0 +1,65 @@
+import type { MalformedSink } from "./malformed.js";
+import type { ZsetWithScores } from "./reply-shapes.js";
+import { aggregateShares, isOffline, rate, type ShareAggregate } from "./shares.js";
+
+/** A miner of the pool list (`/api/miners`): the original's `Miner`. */
+export interface MinerHashrate {
+  /** Unix seconds of the miner's last share in the window (0 if none had a positive score). */
+  readonly lastBeat: number;
+  /** Estimated hashrate in H/s: the window's share-difficulty sum over the time online. */
+  readonly hr: bigint;
+  /** No share for half a window. */
+  readonly offline: boolean;
+  /** Unix seconds of the first share in the window (not part of the original JSON). */
+  readonly startedAt: number;
+}
+
+/** The pool's miners with their summed hashrate, as the original's `convertMinersStats` returns them. */
+export interface MinersHashrate {
+  /** Σ of the miners' (already truncated) `hr`, offline miners included. */
+  readonly hashrate: bigint;
+  /** Miners by login, in first-seen order. */
+  readonly miners: ReadonlyMap<string, MinerHashrate>;
+}
+
+/**
+ * Turns per-login share aggregates into miners: `hr = sum / min(max(now − startedAt, 600), window)`,
+ * `offline = lastBeat < now − window/2`. Pure and cheap (one pass over the logins), so a
+ * collector that keeps aggregates itself can call it every cycle.
+ */
+export function finalizeMiners(
+  aggregates: ReadonlyMap<string, ShareAggregate>,
+  nowS: number,
+  windowS: number,
+): MinersHashrate {
+  const miners = new Map<string, MinerHashrate>();
+  let hashrate = 0n;
+  for (const [login, aggregate] of aggregates) {
+    const hr = rate(aggregate.sum, nowS, aggregate.startedAt, windowS);
+    hashrate += hr;
+    miners.set(login, {
+      lastBeat: aggregate.lastBeat,
+      hr,
+      offline: isOffline(aggregate.lastBeat, nowS, windowS),
+      startedAt: aggregate.startedAt,
+    });
+  }
+  return { hashrate, miners };
+}
+
+/**
+ * The original's `convertMinersStats(window, ZRANGE P:hashrate)`: members
+ * `diff:login:worker:ms` grouped by login, every share in the reply counted.
+ *
+ * @param reply - the `P:hashrate` shares of the window, ascending by score
+ * @param nowS - Unix seconds of the collection
+ * @param windowS - the hashrate window in seconds (> 0)
+ */
+export function convertMinersStats(
+  reply: ZsetWithScores,
+  nowS: number,
+  windowS: number,
+  onMalformed?: MalformedSink,
+): MinersHashrate {
+  return finalizeMiners(aggregateShares(reply, Number.NEGATIVE_INFINITY, onMalformed), nowS, windowS);
+}

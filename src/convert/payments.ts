@@ -1,0 +1,58 @@
+import { parseGoInt, parseScore } from "./go-parse.js";
+import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { ZsetWithScores } from "./reply-shapes.js";
+
+/** One payment of a miner's own list (`P:payments:<login>`, member `tx:amount`). */
+export interface AccountPayment {
+  /** Unix seconds; the ZSET score. */
+  readonly timestamp: number;
+  /** Transaction hash. */
+  readonly tx: string;
+  /** Amount in Shannon (10^9 wei). */
+  readonly amount: bigint;
+}
+
+/** One row of the pool's payment list (`P:payments:all`, member `tx:login:amount`). */
+export interface PoolPayment extends AccountPayment {
+  /** The paid login. */
+  readonly address: string;
+}
+
+/** A row as the original's `convertPaymentsResults` makes it: with `address` when the member has 3+ fields. */
+export type PaymentRow = PoolPayment | AccountPayment;
+
+/**
+ * The original's `convertPaymentsResults`, shared by the pool and account lists: a member
+ * with 3 or more fields is a pool row (`tx:address:amount`), one with 2 fields an account
+ * row (`tx:amount`); a single field is malformed (the original panics).
+ */
+export function convertPayments(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): PaymentRow[] {
+  const rows: PaymentRow[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const member = String(reply[i]);
+    const timestamp = parseScore(reply[i + 1] as string | number);
+    if (timestamp === undefined) {
+      onMalformed(member, "bad-score");
+      continue;
+    }
+    const parts = member.split(":");
+    if (parts.length < 2) {
+      onMalformed(member, "too-few-fields");
+      continue;
+    }
+    const withAddress = parts.length >= 3;
+    const amount = parseGoInt((withAddress ? parts[2] : parts[1]) as string);
+    if (amount === undefined) {
+      onMalformed(member, "not-an-integer");
+      continue;
+    }
+    const tx = parts[0] as string;
+    rows.push(withAddress ? { timestamp, tx, address: parts[1] as string, amount } : { timestamp, tx, amount });
+  }
+  return rows;
+}
+
+/** `true` for a row read from a 3-field member (it has an `address`). */
+export function isPoolPayment(row: PaymentRow): row is PoolPayment {
+  return "address" in row;
+}

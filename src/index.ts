@@ -1,0 +1,67 @@
+/**
+ * open-pool-stats: an open-ethereum-pool pool's statistics, read out of Redis with the
+ * original's key layout, numbers and JSON bytes.
+ * @packageDocumentation
+ */
+
+export type { CommandReply, RedisClient, RedisCommand } from "./backend/redis-client.js";
+export { RedisStatsBackend, type RedisStatsBackendOptions } from "./backend/redis-stats-backend.js";
+export type {
+  LuckStats,
+  MinerStats,
+  NodeStates,
+  PoolStats,
+  PurgeResult,
+  ReadReport,
+  WorkersStats,
+} from "./backend/results.js";
+
+export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
+export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
+export { convertLuck, type LuckRow } from "./convert/luck.js";
+export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
+export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
+export { convertNodeStates, type NodeState } from "./convert/node-states.js";
+export {
+  type AccountPayment,
+  convertPayments,
+  isPoolPayment,
+  type PaymentRow,
+  type PoolPayment,
+} from "./convert/payments.js";
+export { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "./convert/reply-shapes.js";
+export {
+  addShare,
+  aggregateShares,
+  emptyAggregate,
+  MIN_TIME_ONLINE_S,
+  type ShareAggregate,
+  startedAtOf,
+} from "./convert/shares.js";
+export { convertStringMap, type StringIntMap } from "./convert/string-map.js";
+export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type WorkersHashrate } from "./convert/workers.js";
+
+export * from "./errors/index.js";
+
+export {
+  blocksToGo,
+  blockToGo,
+  luckRowToGo,
+  luckToGo,
+  minerStatsToGo,
+  minersToGo,
+  minerToGo,
+  nodeStatesToGo,
+  nodeStateToGo,
+  paymentsToGo,
+  paymentToGo,
+  poolStatsToGo,
+  workersStatsToGo,
+  workerToGo,
+} from "./json/compat-shapes.js";
+export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./json/go-json.js";
+export { compareUtf8 } from "./json/utf8-order.js";
+
+export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
+export { type Clock, systemClock } from "./time/clock.js";
+export { type DurationInput, formatDuration, parseDuration } from "./time/duration.js";

@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+
+/** The recorded runs of the original in ../shared/golden (see its README). */
+export interface GoldenScenario {
+  readonly name: string;
+  readonly nowMs: number;
+  readonly prefix: string;
+  readonly commands: readonly (readonly string[])[];
+  readonly calls: readonly GoldenCall[];
+  readonly httpConfig: Record<string, unknown>;
+  readonly httpOrder: readonly string[];
+  readonly http: Record<string, GoldenHttp>;
+  readonly seedLog?: readonly GoldenSeedEntry[];
+}
+
+export interface GoldenCall {
+  readonly fn: string;
+  readonly args: Record<string, unknown>;
+  readonly note?: string;
+  readonly result?: unknown;
+  readonly resultText?: string;
+  readonly error?: string | null;
+  readonly panic?: string;
+  readonly orderNormalized?: boolean;
+  readonly stateDelta?: readonly (readonly string[])[];
+}
+
+export interface GoldenHttp {
+  readonly path: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body?: unknown;
+  readonly bodyBytes: number;
+  readonly bodySha256?: string;
+  readonly bodyText?: string;
+  readonly orderNormalized?: boolean;
+}
+
+export interface GoldenSeedEntry {
+  readonly nowMs: number;
+  readonly fn?: string;
+  readonly args?: Record<string, unknown>;
+  readonly return?: unknown;
+  readonly error?: string | null;
+  readonly cmd?: readonly string[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** ../shared/golden, beside the repository. */
+export const GOLDEN_DIR = join(here, "..", "..", "..", "shared", "golden");
+
+export function loadGolden(name: "a_empty" | "b_small_pool"): GoldenScenario {
+  return JSON.parse(readFileSync(join(GOLDEN_DIR, `${name}.json`), "utf8")) as GoldenScenario;
+}
+
+/** Rewrites a key of the golden's `eth` prefix to `prefix`. */
+export function rekey(key: string, from: string, to: string): string {
+  return key.startsWith(`${from}:`) ? `${to}${key.slice(from.length)}` : key;
+}
+
+/** Replays a scenario's state under `prefix` (the key is argv[1] of every command). */
+export async function seedGolden(redis: Redis, scenario: GoldenScenario, prefix: string): Promise<void> {
+  if (scenario.commands.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const [name, key, ...rest] of scenario.commands) {
+    pipeline.call(name as string, rekey(key as string, scenario.prefix, prefix), ...rest);
+  }
+  const replies = await pipeline.exec();
+  for (const [error] of replies ?? []) if (error) throw error;
+}
+
+/**
+ * Every key under `prefix` with its type and full content, keys with the prefix cut off,
+ * so two prefixes' states compare with `toEqual`.
+ */
+export async function dumpState(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  let cursor = "0";
+  const keys: string[] = [];
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`, "COUNT", 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== "0");
+  for (const key of keys.sort()) {
+    const type = await redis.type(key);
+    const name = key.slice(prefix.length);
+    if (type === "zset") state[name] = { type, value: await redis.zrange(key, "0", "-1", "WITHSCORES") };
+    else if (type === "hash") state[name] = { type, value: await redis.hgetall(key) };
+    else if (type === "set") state[name] = { type, value: (await redis.smembers(key)).sort() };
+    else if (type === "string") state[name] = { type, value: await redis.get(key) };
+    else state[name] = { type };
+    const ttl = await redis.ttl(key);
+    if (ttl >= 0) (state[name] as Record<string, unknown>).ttl = true;
+  }
+  return state;
+}
+
+/** Applies recorded commands (a `stateDelta`) under `prefix`. */
+export async function applyCommands(
+  redis: Redis,
+  commands: readonly (readonly string[])[],
+  from: string,
+  prefix: string,
+): Promise<void> {
+  for (const [name, key, ...rest] of commands) {
+    await redis.call(name as string, rekey(key as string, from, prefix), ...rest);
+  }
+}

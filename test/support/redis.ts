@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, inject } from "vitest";
+import { escapeGlob } from "../../src/keys/pool-keys.js";
+
+/** A client to the run's Redis (see global-setup.ts). */
+export function connect(): Redis {
+  return new Redis(inject("redisUrl"), { lazyConnect: false, maxRetriesPerRequest: 1 });
+}
+
+/** A prefix no other test file uses: `t<random>`, or `{t<random>}` for a hash-tagged one. */
+export function uniquePrefix(label = "t"): string {
+  return `${label}${randomBytes(6).toString("hex")}`;
+}
+
+/** Deletes every key that starts with `prefix` (SCAN + UNLINK; never FLUSHALL). */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+/**
+ * A connected client plus a function handing out fresh prefixes; every key under those
+ * prefixes is deleted and the client closed after the file's tests.
+ */
+export function useRedis(): { redis: Redis; prefix: (label?: string) => string } {
+  const redis = connect();
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteByPrefix(redis, prefix);
+    await redis.quit();
+  });
+  return {
+    redis,
+    prefix: (label) => {
+      const prefix = uniquePrefix(label);
+      prefixes.push(prefix);
+      return prefix;
+    },
+  };
+}
+
+/** A clock fixed at `ms`, or advanced by hand. */
+export function fixedClock(ms: number): {
+  now: () => number;
+  set: (next: number) => void;
+  advance: (by: number) => void;
+} {
+  let current = ms;
+  return {
+    now: () => current,
+    set: (next) => {
+      current = next;
+    },
+    advance: (by) => {
+      current += by;
+    },
+  };
+}
