@@ -1,17 +1,39 @@
 import { type MalformedEvent, MalformedTally } from "../convert/malformed.js";
+import { finalizeMiners } from "../convert/miners.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../time/duration.js";
 import { runCommand, runMulti } from "./command-runner.js";
-import { planCollectStats, transformCollectStats } from "./reads/collect-stats.js";
+import { HashrateCollector, type HashrateCollectorOptions, type HashrateCycleReport } from "./hashrate-collector.js";
+import {
+  type CollectStatsArgs,
+  planOriginalCollectStats,
+  planPoolSnapshot,
+  transformOriginalCollectStats,
+  transformPoolSnapshot,
+} from "./reads/collect-stats.js";
 import { planLuckStats, transformLuckStats } from "./reads/luck-stats.js";
 import { planMinerStats, transformMinerStats } from "./reads/miner-stats.js";
 import { planNodeStates, transformNodeStates } from "./reads/node-states.js";
 import { runPurge } from "./reads/purge.js";
-import { planWorkersStats, transformWorkersStats } from "./reads/workers-stats.js";
+import { planOriginalWorkersStats, readWorkersStats, transformOriginalWorkersStats } from "./reads/workers-stats.js";
 import type { RedisClient } from "./redis-client.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
+
+/**
+ * How the backend reads share windows (`P:hashrate` and `P:hashrate:<login>`):
+ *
+ * - `"incremental"` — keeps the pool window in memory and reads only its changed tail
+ *   each collection, verified against `ZCOUNT` (cost grows with the share rate, not the
+ *   window); account windows are read like `"chunked"`. Never writes.
+ * - `"chunked"` — reads the whole window every time, in bounded commands. Never writes.
+ * - `"original"` — the original's commands exactly: trim (a write), then one full
+ *   `ZRANGE 0 -1`. For comparison and benchmarks; needs a writable Redis.
+ *
+ * All three give the same results for the same data and clock.
+ */
+export type ReadStrategy = "incremental" | "chunked" | "original";
 
 /** Options of {@link RedisStatsBackend}. */
 export interface RedisStatsBackendOptions {
@@ -35,6 +57,13 @@ export interface RedisStatsBackendOptions {
    * @defaultValue 100 (the original's)
    */
   readonly scanCount?: number;
+  /**
+   * How share windows are read; see {@link ReadStrategy}.
+   * @defaultValue `"incremental"`
+   */
+  readonly readStrategy?: ReadStrategy;
+  /** Tuning of the incremental and chunked window reads. */
+  readonly hashrate?: HashrateCollectorOptions;
 }
 
 /**
@@ -62,6 +91,11 @@ export class RedisStatsBackend {
   private readonly now: Clock;
   private readonly onMalformed: ((event: MalformedEvent) => void) | undefined;
   private readonly scanCount: number;
+  private readonly strategy: ReadStrategy;
+  private readonly hashrateOptions: HashrateCollectorOptions;
+  /** One in-memory window per window length (a host normally uses one). */
+  private readonly collectors = new Map<number, HashrateCollector>();
+  private lastReport: HashrateCycleReport | undefined;
 
   constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
     this.redis = redis;
@@ -69,6 +103,13 @@ export class RedisStatsBackend {
     this.now = options.now ?? systemClock;
     this.onMalformed = options.onMalformed;
     this.scanCount = positiveInteger("scanCount", options.scanCount ?? 100);
+    this.strategy = readStrategy(options.readStrategy ?? "incremental");
+    this.hashrateOptions = collectorOptions(options.hashrate ?? {});
+  }
+
+  /** How the last `collectStats` read the pool window (`undefined` for the `"original"` strategy). */
+  get lastHashrateRead(): HashrateCycleReport | undefined {
+    return this.lastReport;
   }
 
   /**
@@ -88,8 +129,29 @@ export class RedisStatsBackend {
       maxBlocks: rowLimit("maxBlocks", maxBlocks),
       maxPayments: rowLimit("maxPayments", maxPayments),
     };
-    const replies = await runMulti(this.redis, planCollectStats(this.keys, args), "collectStats");
-    return transformCollectStats(replies, this.keys, args, this.tally());
+    const tally = this.tally();
+    if (this.strategy === "original") {
+      const replies = await runMulti(this.redis, planOriginalCollectStats(this.keys, args), "collectStats");
+      return transformOriginalCollectStats(replies, this.keys, args, tally);
+    }
+    return this.collectFromWindow(args, tally);
+  }
+
+  private async collectFromWindow(args: CollectStatsArgs, tally: MalformedTally): Promise<PoolStats> {
+    const key = this.keys.hashrate();
+    let collector = this.collectors.get(args.windowS);
+    if (collector === undefined) {
+      collector = new HashrateCollector(this.redis, key, args.windowS, this.hashrateOptions);
+      // "chunked" keeps nothing between calls: a fresh collector reads the whole window.
+      if (this.strategy === "incremental") this.collectors.set(args.windowS, collector);
+    }
+    const cycle = await collector.collect(args.nowS, planPoolSnapshot(this.keys, args), (member, reason) =>
+      tally.notify(key, member, reason),
+    );
+    this.lastReport = cycle.report;
+    tally.record(key, cycle.malformed);
+    const hashrate = finalizeMiners(cycle.aggregates, args.nowS, args.windowS);
+    return transformPoolSnapshot(cycle.snapshotReplies, this.keys, args, hashrate, tally);
   }
 
   /**
@@ -137,8 +199,13 @@ export class RedisStatsBackend {
       smallWindowS: windowSeconds("smallWindow", smallWindow),
       largeWindowS: windowSeconds("largeWindow", largeWindow),
     };
-    const replies = await runMulti(this.redis, planWorkersStats(this.keys, checkedLogin, args), "collectWorkersStats");
-    return transformWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
+    if (this.strategy === "original") {
+      const plan = planOriginalWorkersStats(this.keys, checkedLogin, args);
+      const replies = await runMulti(this.redis, plan, "collectWorkersStats");
+      return transformOriginalWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
+    }
+    const chunk = this.hashrateOptions.resyncChunkSize ?? 10_000;
+    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally());
   }
 
   /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
@@ -204,6 +271,30 @@ function luckWindows(windows: readonly number[]): number[] {
     );
   }
   return windows.map((w, i) => positiveInteger(`windows[${i}]`, w));
+}
+
+function readStrategy(value: ReadStrategy): ReadStrategy {
+  if (value !== "incremental" && value !== "chunked" && value !== "original") {
+    throw new InvalidArgumentError(
+      "readStrategy",
+      `must be "incremental", "chunked" or "original", got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function collectorOptions(options: HashrateCollectorOptions): HashrateCollectorOptions {
+  const check = (name: keyof HashrateCollectorOptions, min: number): void => {
+    const value = options[name];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+      throw new InvalidArgumentError(`hashrate.${name}`, `must be an integer ≥ ${min}, got ${String(value)}`);
+    }
+  };
+  check("overlapSeconds", 0);
+  check("repairSeconds", 0);
+  check("tailChunkSize", 1);
+  check("resyncChunkSize", 1);
+  return options;
 }
 
 function loginArgument(login: string): string {

@@ -51,8 +51,19 @@ export class MalformedTally {
     return (member, reason) => this.add(key, member, reason);
   }
 
+  /** Counts one skipped value of `key` and reports it. */
   add(key: string, member: string, reason: MalformedReason): void {
-    this.counts[key] = (this.counts[key] ?? 0) + 1;
+    this.record(key, 1);
+    this.notify(key, member, reason);
+  }
+
+  /** Counts `n` skipped values of `key` without reporting them (they were reported when first seen). */
+  record(key: string, n: number): void {
+    if (n > 0) this.counts[key] = (this.counts[key] ?? 0) + n;
+  }
+
+  /** Reports a skipped value without counting it. */
+  notify(key: string, member: string, reason: MalformedReason): void {
     if (this.listener === undefined) return;
     try {
       this.listener({ key, member, reason });

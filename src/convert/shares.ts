@@ -89,13 +89,14 @@ export function parseShare(
  *
  * @param recentFrom - shares with score ≥ this also count in `recentSum`
  *   (pass `-Infinity` to count every share)
+ * @param groups - aggregates to add to (to fold a reply read in chunks, in score order)
  */
 export function aggregateShares(
   reply: ZsetWithScores,
   recentFrom: number,
   onMalformed: MalformedSink = ignoreMalformed,
+  groups: Map<string, ShareAggregate> = new Map(),
 ): Map<string, ShareAggregate> {
-  const groups = new Map<string, ShareAggregate>();
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const share = parseShare(String(reply[i]), reply[i + 1] as string | number, onMalformed);
     if (share === undefined) continue;

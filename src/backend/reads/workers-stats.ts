@@ -1,9 +1,11 @@
 import type { MalformedTally } from "../../convert/malformed.js";
-import { convertWorkersStats } from "../../convert/workers.js";
+import { aggregateShares, type ShareAggregate } from "../../convert/shares.js";
+import { convertWorkersStats, finalizeWorkers } from "../../convert/workers.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
-import type { CommandReply, RedisCommand } from "../redis-client.js";
+import type { CommandReply, RedisClient, RedisCommand } from "../redis-client.js";
 import { ReplyReader } from "../reply-reader.js";
 import type { WorkersStats } from "../results.js";
+import { readScoreRange } from "../score-range-reader.js";
 
 /** Arguments of an account workers read, already validated. @internal */
 export interface WorkersStatsArgs {
@@ -14,9 +16,9 @@ export interface WorkersStatsArgs {
 
 /**
  * The original's CollectWorkersStats MULTI (reference §2.5): trim the account's share
- * ZSET to the large window, then read all of it.
+ * ZSET to the large window (a write), then read all of it. The `"original"` strategy.
  */
-export function planWorkersStats(keys: PoolKeys, login: string, args: WorkersStatsArgs): RedisCommand[] {
+export function planOriginalWorkersStats(keys: PoolKeys, login: string, args: WorkersStatsArgs): RedisCommand[] {
   const key = keys.minerHashrate(login);
   return [
     ["zremrangebyscore", key, "-inf", `(${args.nowS - args.largeWindowS}`],
@@ -24,8 +26,8 @@ export function planWorkersStats(keys: PoolKeys, login: string, args: WorkersSta
   ];
 }
 
-/** Turns the replies of {@link planWorkersStats} into {@link WorkersStats}. */
-export function transformWorkersStats(
+/** Turns the replies of {@link planOriginalWorkersStats} into {@link WorkersStats}. */
+export function transformOriginalWorkersStats(
   replies: readonly CommandReply[],
   keys: PoolKeys,
   login: string,
@@ -43,4 +45,32 @@ export function transformWorkersStats(
     tally.sink(key),
   );
   return { ...workers, malformed: tally.snapshot() };
+}
+
+/**
+ * The account's workers without writing: the shares with score ≥ `now − large` (what the
+ * original's trim leaves), read in bounded chunks so a 24 h window of a big miner never
+ * holds Redis in one long command. One round trip when the window is small.
+ */
+export async function readWorkersStats(
+  client: RedisClient,
+  keys: PoolKeys,
+  login: string,
+  args: WorkersStatsArgs,
+  chunkSize: number,
+  tally: MalformedTally,
+): Promise<WorkersStats> {
+  const key = keys.minerHashrate(login);
+  const groups = new Map<string, ShareAggregate>();
+  const sink = tally.sink(key);
+  const result = await readScoreRange(client, {
+    key,
+    from: args.nowS - args.largeWindowS,
+    nowS: args.nowS,
+    chunkSize,
+    onChunk: (chunk) => aggregateShares(chunk, args.nowS - args.smallWindowS, sink, groups),
+    operation: "collectWorkersStats",
+  });
+  if (result.wrongType) tally.add(key, "", "wrong-type");
+  return { ...finalizeWorkers(groups, args.nowS, args.smallWindowS, args.largeWindowS), malformed: tally.snapshot() };
 }

@@ -1,0 +1,155 @@
+import { parseGoInt, parseScore } from "../convert/go-parse.js";
+import type { MalformedSink } from "../convert/malformed.js";
+import type { ZsetWithScores } from "../convert/reply-shapes.js";
+import { type ShareAggregate, startedAtOf } from "../convert/shares.js";
+import { type ExactInt, toBigInt } from "./exact-sum.js";
+import { LoginSeries } from "./login-series.js";
+
+/**
+ * The pool's hashrate window (`P:hashrate`) held in memory, compactly: per login, one
+ * entry per second with the share count and difficulty sum. It answers exactly what the
+ * original's `convertMinersStats` computes from a full read, while a collector feeds it
+ * only what changed: new tails are appended (or re-read and replaced), shares that left
+ * the window are evicted locally.
+ *
+ * Malformed members are kept as counted "phantoms" per second, so the held count always
+ * equals what Redis's `ZCOUNT` says for the same range.
+ * @internal
+ */
+export class ShareWindow {
+  private readonly logins = new Map<string, LoginSeries>();
+  private readonly phantoms = new LoginSeries();
+  private readonly reported = new Set<string>();
+  // Every share of a pool usually has the same difficulty text: parse it once.
+  private lastDiffText = "";
+  private lastDiff: ExactInt = 0;
+
+  /** Shares held, malformed ones included: compare with `ZCOUNT P:hashrate <cutoff> +inf`. */
+  get count(): number {
+    let total = this.phantoms.count;
+    for (const series of this.logins.values()) total += series.count;
+    return total;
+  }
+
+  /** Malformed members held (reported once each, counted while in the window). */
+  get malformedCount(): number {
+    return this.phantoms.count;
+  }
+
+  /** (login, second) entries held: the memory the window costs. */
+  get entries(): number {
+    let total = this.phantoms.entries;
+    for (const series of this.logins.values()) total += series.entries;
+    return total;
+  }
+
+  /** Logins with at least one share held. */
+  get size(): number {
+    return this.logins.size;
+  }
+
+  /**
+   * Adds the shares of a `P:hashrate` WITHSCORES reply (`diff:login:worker:ms`). A member
+   * the original could not read is held as a phantom and reported once to `onMalformed`.
+   */
+  addReply(reply: ZsetWithScores, onMalformed: MalformedSink): void {
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const member = String(reply[i]);
+      const rawScore = reply[i + 1] as string | number;
+      const score = parseScore(rawScore);
+      if (score === undefined) {
+        this.phantom(phantomSecond(rawScore), member, "bad-score", onMalformed);
+        continue;
+      }
+      const cut = member.indexOf(":");
+      if (cut < 0) {
+        this.phantom(score, member, "too-few-fields", onMalformed);
+        continue;
+      }
+      const diff = this.diffOf(member.slice(0, cut));
+      if (diff === undefined) {
+        this.phantom(score, member, "not-an-integer", onMalformed);
+        continue;
+      }
+      const next = member.indexOf(":", cut + 1);
+      const login = next < 0 ? member.slice(cut + 1) : member.slice(cut + 1, next);
+      let series = this.logins.get(login);
+      if (series === undefined) {
+        series = new LoginSeries();
+        this.logins.set(login, series);
+      }
+      series.add(score, diff);
+    }
+  }
+
+  /** Forgets shares older than `cutoff` (Unix seconds), as the window slides. */
+  evictBefore(cutoff: number): void {
+    this.phantoms.evictBefore(cutoff);
+    for (const [login, series] of this.logins) {
+      series.evictBefore(cutoff);
+      if (series.empty) this.logins.delete(login);
+    }
+  }
+
+  /** Forgets shares at or after `from`: a tail that is about to be read again in full. */
+  truncateFrom(from: number): void {
+    this.phantoms.truncateFrom(from);
+    for (const [login, series] of this.logins) {
+      series.truncateFrom(from);
+      if (series.empty) this.logins.delete(login);
+    }
+  }
+
+  /** Forgets everything (before a full resync). */
+  clear(): void {
+    this.logins.clear();
+    this.phantoms.truncateFrom(Number.NEGATIVE_INFINITY);
+    this.reported.clear();
+  }
+
+  /** The per-login aggregates `finalizeMiners` turns into the original's miners. */
+  aggregates(): Map<string, ShareAggregate> {
+    const result = new Map<string, ShareAggregate>();
+    for (const [login, series] of this.logins) {
+      const sum = toBigInt(series.sum);
+      result.set(login, {
+        sum,
+        recentSum: sum,
+        lastBeat: Math.max(0, series.lastSecond() ?? 0),
+        startedAt: startedAtOf(series.firstSecond() ?? 0, series.firstPositiveSecond()),
+      });
+    }
+    return result;
+  }
+
+  private diffOf(text: string): ExactInt | undefined {
+    if (text === this.lastDiffText) return this.lastDiff;
+    const parsed = parseGoInt(text);
+    if (parsed === undefined) return undefined;
+    const value: ExactInt =
+      parsed >= BigInt(Number.MIN_SAFE_INTEGER) && parsed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(parsed) : parsed;
+    this.lastDiffText = text;
+    this.lastDiff = value;
+    return value;
+  }
+
+  private phantom(
+    second: number,
+    member: string,
+    reason: Parameters<MalformedSink>[1],
+    onMalformed: MalformedSink,
+  ): void {
+    this.phantoms.add(second, 0);
+    // Tails are re-read every cycle: report each member once, not once per cycle.
+    if (this.reported.has(member)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(member);
+    onMalformed(member, reason);
+  }
+}
+
+/** Where a member with an unusable score sits in the score order (+inf stays forever). */
+function phantomSecond(rawScore: string | number): number {
+  const value = typeof rawScore === "number" ? rawScore : Number(rawScore.replace(/^(\+|-)?inf$/i, "$1Infinity"));
+  return Number.isNaN(value) ? Number.POSITIVE_INFINITY : Math.trunc(value);
+}
