@@ -20,9 +20,10 @@ export type HashEntries = readonly (readonly [string, string])[];
 export function toZsetWithScores(reply: unknown): ZsetWithScores | undefined {
   if (!Array.isArray(reply)) return undefined;
   if (reply.length === 0 || !Array.isArray(reply[0])) {
-    return reply.every((item) => typeof item === "string" || typeof item === "number") && reply.length % 2 === 0
-      ? (reply as (string | number)[])
-      : undefined;
+    // Checking every item would cost a pass over millions of them: the first pair tells.
+    const [member, score] = reply as unknown[];
+    const flat = reply.length % 2 === 0 && (reply.length === 0 || (isText(member) && isText(score)));
+    return flat ? (reply as (string | number)[]) : undefined;
   }
   const flat: (string | number)[] = [];
   for (const pair of reply) {
@@ -49,4 +50,8 @@ export function toHashEntries(reply: unknown): HashEntries | undefined {
     return Object.entries(reply as Record<string, unknown>).map(([k, v]) => [k, String(v)] as const);
   }
   return undefined;
+}
+
+function isText(value: unknown): value is string | number {
+  return typeof value === "string" || typeof value === "number";
 }

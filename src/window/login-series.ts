@@ -1,19 +1,25 @@
 import { addExact, type ExactInt, subtractExact } from "./exact-sum.js";
 
+const INITIAL_CAPACITY = 16;
+
 /**
  * One miner's shares in the window, compacted to one entry per second: the second, how
  * many shares, and the sum of their difficulties. Entries are kept sorted by second, so
  * the oldest leave from the front and a re-read tail is replaced at the back.
  *
- * Memory is three array slots per (miner, second) instead of one string per share.
+ * Storage is three typed arrays (20 bytes an entry, outside the JS heap) instead of a
+ * string per share. Difficulty sums stay in a `Float64Array` while they are safe
+ * integers; a series that meets a larger one moves its sums to exact `bigint`s.
  * @internal
  */
 export class LoginSeries {
-  private seconds: number[] = [];
-  private counts: number[] = [];
-  private sums: ExactInt[] = [];
-  /** Index of the first live entry; entries before it were evicted (compacted lazily). */
+  private seconds = new Float64Array(INITIAL_CAPACITY);
+  private counts = new Uint32Array(INITIAL_CAPACITY);
+  private sums: Float64Array | ExactInt[] = new Float64Array(INITIAL_CAPACITY);
+  /** Index of the first live entry. */
   private head = 0;
+  /** Index after the last live entry. */
+  private tail = 0;
   /** Σ counts of the live entries. */
   count = 0;
   /** Σ sums of the live entries. */
@@ -24,16 +30,20 @@ export class LoginSeries {
     return this.count === 0;
   }
 
+  /** Entries currently held (for memory accounting). */
+  get entries(): number {
+    return this.tail - this.head;
+  }
+
   /** Adds `count` shares of total difficulty `diffSum` at `second` (any order; appends are O(1)). */
   add(second: number, diffSum: ExactInt, count = 1): void {
     this.count += count;
     this.sum = addExact(this.sum, diffSum);
-    const last = this.seconds.length - 1;
-    if (last >= this.head) {
+    if (this.tail > this.head) {
+      const last = this.tail - 1;
       const lastSecond = this.seconds[last] as number;
       if (lastSecond === second) {
-        this.counts[last] = (this.counts[last] as number) + count;
-        this.sums[last] = addExact(this.sums[last] as ExactInt, diffSum);
+        this.bump(last, diffSum, count);
         return;
       }
       if (lastSecond > second) {
@@ -41,42 +51,34 @@ export class LoginSeries {
         return;
       }
     }
-    this.seconds.push(second);
-    this.counts.push(count);
-    this.sums.push(diffSum);
+    this.reserve();
+    this.write(this.tail++, second, diffSum, count);
   }
 
   /** Drops every entry older than `cutoff` (the window's lower edge). @returns shares dropped */
   evictBefore(cutoff: number): number {
     let dropped = 0;
-    while (this.head < this.seconds.length && (this.seconds[this.head] as number) < cutoff) {
-      dropped += this.take(this.head);
-      this.head++;
-    }
-    this.compact();
+    while (this.head < this.tail && (this.seconds[this.head] as number) < cutoff) dropped += this.take(this.head++);
+    if (this.head === this.tail) this.head = this.tail = 0;
     return dropped;
   }
 
   /** Drops every entry at or after `from` (a tail about to be re-read). @returns shares dropped */
   truncateFrom(from: number): number {
     let dropped = 0;
-    while (this.seconds.length > this.head && (this.seconds[this.seconds.length - 1] as number) >= from) {
-      dropped += this.take(this.seconds.length - 1);
-      this.seconds.pop();
-      this.counts.pop();
-      this.sums.pop();
-    }
+    while (this.tail > this.head && (this.seconds[this.tail - 1] as number) >= from) dropped += this.take(--this.tail);
+    if (this.head === this.tail) this.head = this.tail = 0;
     return dropped;
   }
 
   /** The smallest second, or `undefined` when empty. */
   firstSecond(): number | undefined {
-    return this.head < this.seconds.length ? this.seconds[this.head] : undefined;
+    return this.tail > this.head ? this.seconds[this.head] : undefined;
   }
 
   /** The smallest second > 0 (for the original's "0 means unset" `startedAt` rule). */
   firstPositiveSecond(): number | undefined {
-    for (let i = this.head; i < this.seconds.length; i++) {
+    for (let i = this.head; i < this.tail; i++) {
       const second = this.seconds[i] as number;
       if (second > 0) return second;
     }
@@ -85,46 +87,85 @@ export class LoginSeries {
 
   /** The largest second, or `undefined` when empty. */
   lastSecond(): number | undefined {
-    return this.seconds.length > this.head ? this.seconds[this.seconds.length - 1] : undefined;
-  }
-
-  /** Entries currently held (for memory accounting). */
-  get entries(): number {
-    return this.seconds.length - this.head;
+    return this.tail > this.head ? this.seconds[this.tail - 1] : undefined;
   }
 
   private take(index: number): number {
     const count = this.counts[index] as number;
     this.count -= count;
-    this.sum = subtractExact(this.sum, this.sums[index] as ExactInt);
+    this.sum = subtractExact(this.sum, this.sumAt(index));
     return count;
   }
 
-  // A late share (its second is older than the newest entry): binary search, then splice.
+  private sumAt(index: number): ExactInt {
+    return this.sums[index] as ExactInt;
+  }
+
+  private bump(index: number, diffSum: ExactInt, count: number): void {
+    this.counts[index] = (this.counts[index] as number) + count;
+    this.setSum(index, addExact(this.sumAt(index), diffSum));
+  }
+
+  private write(index: number, second: number, diffSum: ExactInt, count: number): void {
+    this.seconds[index] = second;
+    this.counts[index] = count;
+    this.setSum(index, diffSum);
+  }
+
+  private setSum(index: number, value: ExactInt): void {
+    if (this.sums instanceof Float64Array) {
+      if (typeof value === "number") {
+        this.sums[index] = value;
+        return;
+      }
+      this.sums = Array.from(this.sums); // a sum past 2^53: this series goes exact
+    }
+    this.sums[index] = value;
+  }
+
+  // A late share (its second is older than the newest entry): binary search, then shift.
   private insert(second: number, diffSum: ExactInt, count: number): void {
     let lo = this.head;
-    let hi = this.seconds.length;
+    let hi = this.tail;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if ((this.seconds[mid] as number) < second) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < this.seconds.length && this.seconds[lo] === second) {
-      this.counts[lo] = (this.counts[lo] as number) + count;
-      this.sums[lo] = addExact(this.sums[lo] as ExactInt, diffSum);
+    if (lo < this.tail && this.seconds[lo] === second) {
+      this.bump(lo, diffSum, count);
       return;
     }
-    this.seconds.splice(lo, 0, second);
-    this.counts.splice(lo, 0, count);
-    this.sums.splice(lo, 0, diffSum);
+    this.reserve();
+    this.seconds.copyWithin(lo + 1, lo, this.tail);
+    this.counts.copyWithin(lo + 1, lo, this.tail);
+    if (this.sums instanceof Float64Array) this.sums.copyWithin(lo + 1, lo, this.tail);
+    else this.sums.splice(lo, 0, 0);
+    this.tail++;
+    this.write(lo, second, diffSum, count);
   }
 
-  // Evicted entries stay in the arrays until they are half the storage: amortized O(1).
-  private compact(): void {
-    if (this.head === 0 || this.head * 2 < this.seconds.length) return;
-    this.seconds = this.seconds.slice(this.head);
-    this.counts = this.counts.slice(this.head);
-    this.sums = this.sums.slice(this.head);
+  // Room for one more entry at the back: slide live entries to the front when half the
+  // storage is evicted, otherwise double it (amortized O(1) either way).
+  private reserve(): void {
+    if (this.tail < this.seconds.length) return;
+    const live = this.tail - this.head;
+    const capacity =
+      live * 2 < this.seconds.length ? this.seconds.length : Math.max(INITIAL_CAPACITY, this.seconds.length * 2);
+    const seconds = new Float64Array(capacity);
+    const counts = new Uint32Array(capacity);
+    seconds.set(this.seconds.subarray(this.head, this.tail));
+    counts.set(this.counts.subarray(this.head, this.tail));
+    if (this.sums instanceof Float64Array) {
+      const sums = new Float64Array(capacity);
+      sums.set(this.sums.subarray(this.head, this.tail));
+      this.sums = sums;
+    } else {
+      this.sums = this.sums.slice(this.head, this.tail);
+    }
+    this.seconds = seconds;
+    this.counts = counts;
+    this.tail = live;
     this.head = 0;
   }
 }

@@ -23,6 +23,8 @@ export class ShareWindow {
   // Every share of a pool usually has the same difficulty text: parse it once.
   private lastDiffText = "";
   private lastDiff: ExactInt = 0;
+  private lastScoreText: string | number = "";
+  private lastScore: number | undefined;
 
   /** Shares held, malformed ones included: compare with `ZCOUNT P:hashrate <cutoff> +inf`. */
   get count(): number {
@@ -56,7 +58,14 @@ export class ShareWindow {
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const member = String(reply[i]);
       const rawScore = reply[i + 1] as string | number;
-      const score = parseScore(rawScore);
+      // Hundreds of shares share each second: parse a score text once.
+      let score: number | undefined;
+      if (rawScore === this.lastScoreText) score = this.lastScore;
+      else {
+        score = parseScore(rawScore);
+        this.lastScoreText = rawScore;
+        this.lastScore = score;
+      }
       if (score === undefined) {
         this.phantom(phantomSecond(rawScore), member, "bad-score", onMalformed);
         continue;
