@@ -88,7 +88,7 @@ export const STATS_CACHE_CONFIG_DEFAULTS = Object.freeze({
   purgeInterval: "10m",
 } as const);
 
-/** Node's timers turn any longer delay into 1 ms, which would make a loop spin. */
+/** The longest period a loop accepts: Node's timers turn any longer delay into 1 ms, which would make a loop spin. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
@@ -121,7 +121,7 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
 }
 
-/** A duration in ms; the parse error is kept as `cause`. */
+/** A duration in ms; the parse error is kept as `cause`. @internal */
 export function durationField(field: string, value: unknown): number {
   if (typeof value !== "string" && typeof value !== "number") {
     throw new InvalidConfigError(field, `must be a Go duration string or milliseconds, got ${describe(value)}`);
@@ -175,7 +175,7 @@ function flag(field: string, value: unknown): boolean {
   return value;
 }
 
-/** A short description of a bad value for an error message. */
+/** A short description of a bad value for an error message. @internal */
 export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
