@@ -16,6 +16,25 @@ export type {
   WorkersStats,
 } from "./backend/results.js";
 
+export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
+export type { AccountCacheSizes } from "./cache/account-cache.js";
+export {
+  type ResolvedStatsCacheConfig,
+  STATS_CACHE_CONFIG_DEFAULTS,
+  type StatsCacheConfig,
+} from "./cache/cache-config.js";
+export { STATS_CACHE_OPTION_DEFAULTS, type StatsCacheOptions } from "./cache/cache-options.js";
+export type {
+  PurgedEvent,
+  StatsCacheErrorEvent,
+  StatsCacheEventMap,
+  StatsCacheListener,
+  StatsCacheOperation,
+} from "./cache/events.js";
+export type { StatsSnapshot } from "./cache/snapshot.js";
+export { StatsCache } from "./cache/stats-cache.js";
+export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
+
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
 export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
 export { convertLuck, type LuckRow } from "./convert/luck.js";
@@ -44,6 +63,7 @@ export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type Workers
 export * from "./errors/index.js";
 
 export {
+  accountToGo,
   blocksToGo,
   blockToGo,
   luckRowToGo,

@@ -1,5 +1,6 @@
 export { BackendUnavailableError } from "./backend-unavailable-error.js";
 export { InvalidArgumentError } from "./invalid-argument-error.js";
+export { InvalidConfigError } from "./invalid-config-error.js";
 export { InvalidDurationError } from "./invalid-duration-error.js";
 export { isPoolStatsError, PoolStatsError, type PoolStatsErrorCode } from "./pool-stats-error.js";
 export { UnsupportedJsonValueError } from "./unsupported-json-value-error.js";
