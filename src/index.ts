@@ -85,3 +85,14 @@ export { compareUtf8 } from "./json/utf8-order.js";
 export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
 export { type Clock, systemClock } from "./time/clock.js";
 export { type DurationInput, formatDuration, parseDuration } from "./time/duration.js";
+
+export { formatBlockMember, formatCandidateMember } from "./writer/members.js";
+export { RedisPoolWriter, type RedisPoolWriterOptions } from "./writer/redis-pool-writer.js";
+export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./writer/seed-shares.js";
+export {
+  type BlockInput,
+  type IntegerInput,
+  normalizeWorkerId,
+  type PowParams,
+  type RoundRewards,
+} from "./writer/writer-inputs.js";
