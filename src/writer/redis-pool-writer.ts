@@ -1,6 +1,5 @@
 import type { RedisClient } from "../backend/redis-client.js";
 import { toHashEntries } from "../convert/reply-shapes.js";
-import { CommandFailedError } from "../errors/command-failed-error.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PayoutsLockedError } from "../errors/payouts-locked-error.js";
 import { PoolKeys } from "../keys/pool-keys.js";
@@ -24,7 +23,7 @@ import {
   planWritePendingOrphans,
 } from "./plans/unlocker-plans.js";
 import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "./seed-shares.js";
-import { sendCommand, sendPipeline, sendTransaction } from "./write-runner.js";
+import { failure, sendCommand, sendPipeline, sendTransaction } from "./write-runner.js";
 import {
   type BlockFields,
   type BlockInput,
@@ -294,17 +293,8 @@ export class RedisPoolWriter {
     const plan = planPowCheck(this.keys, h, params.join(":"));
     const [, added] = await sendPipeline(this.redis, plan, operation);
     // Like the original, only the ZADD's outcome counts (the prune's error is ignored).
-    if (added === undefined || !added.ok) {
-      throw new CommandFailedError(
-        operation,
-        {
-          command: (plan[1] ?? []).map(String),
-          partial: false,
-          reason: added?.ok === false ? added.error.message : "no reply",
-        },
-        added?.ok === false ? { cause: added.error } : undefined,
-      );
-    }
+    if (added === undefined) throw failure(operation, new Error("no reply to ZADD"), plan[1], false);
+    if (!added.ok) throw failure(operation, added.error, plan[1], false);
     return Number(added.value) === 0;
   }
 

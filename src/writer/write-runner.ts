@@ -15,7 +15,11 @@ function isReplyError(error: unknown): error is Error {
   return error instanceof Error && error.name === "ReplyError";
 }
 
-function failure(operation: string, error: unknown, command: RedisCommand | undefined, partial: boolean): Error {
+/**
+ * The error for a failed command: {@link CommandFailedError} when Redis refused it,
+ * {@link BackendUnavailableError} when it never got an answer.
+ */
+export function failure(operation: string, error: unknown, command: RedisCommand | undefined, partial: boolean): Error {
   if (!isReplyError(error)) return new BackendUnavailableError(operation, error);
   return new CommandFailedError(
     operation,
