@@ -246,6 +246,15 @@ describe("unlocker writers", () => {
     ]);
   });
 
+  it("refuses an immature credit log of the wrong type before writing (the original would delete it)", async () => {
+    const { writer, p } = writerAt();
+    await redis.set(`${p}:credits:immature:400:0xh`, "oops");
+    const block = { height: 400, nonce: "0x9", hash: "0xh", timestamp: 1, difficulty: 2, totalShares: 3 };
+    const error = await errorOf(() => writer.writeOrphan({ ...block, immatureKey: "m" }));
+    expect(error).toMatchObject({ code: "ERR_COMMAND_FAILED", partial: false });
+    expect(Object.keys(await dumpState(redis, p))).toEqual([":credits:immature:400:0xh"]);
+  });
+
   it("requires the members it must remove and the reward it must credit", async () => {
     const { writer, p } = writerAt();
     const block = { height: 1, nonce: "0x1", timestamp: 1, difficulty: 1, totalShares: 1, reward: 1n };
