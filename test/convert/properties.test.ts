@@ -11,8 +11,10 @@ import { toHashEntries, toZsetWithScores } from "../../src/convert/reply-shapes.
 import { aggregateShares } from "../../src/convert/shares.js";
 import { convertStringMap } from "../../src/convert/string-map.js";
 import { convertWorkersStats } from "../../src/convert/workers.js";
+import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
 import { luckToGo } from "../../src/json/compat-shapes.js";
 import { toGoJson } from "../../src/json/go-json.js";
+import { durationSeconds, parseDuration, parseGoDurationNs } from "../../src/time/duration.js";
 import { recordingSink } from "../support/sink.js";
 
 /**
@@ -632,6 +634,95 @@ describe("reply shape normalizers", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(anyText, fc.double({ noNaN: true }))), (pairs) => {
         expect(toZsetWithScores(pairs)).toEqual(pairs.length === 0 ? [] : pairs.flat());
+      }),
+      RUNS,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Durations
+
+/** Go's units in ns, with the most fraction digits whose value stays an exact integer of ns. */
+const UNITS = [
+  { names: ["ns"], ns: 1n, exactDigits: 0 },
+  { names: ["us", "\u00b5s", "\u03bcs"], ns: 1_000n, exactDigits: 3 },
+  { names: ["ms"], ns: 1_000_000n, exactDigits: 6 },
+  { names: ["s"], ns: 1_000_000_000n, exactDigits: 9 },
+  { names: ["m"], ns: 60_000_000_000n, exactDigits: 10 },
+  { names: ["h"], ns: 3_600_000_000_000n, exactDigits: 11 },
+] as const;
+
+const DIGIT = fc.constantFrom("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+/** One `<int>[.<frac>]<unit>` part with its exact value in ns. */
+const durationPart = fc
+  .record({
+    unit: fc.constantFrom(...UNITS),
+    int: fc.bigInt({ min: 0n, max: 100_000n }),
+    zeros: fc.integer({ min: 0, max: 2 }),
+    name: fc.nat(),
+    frac: fc.option(fc.string({ unit: DIGIT, maxLength: 11 }), { nil: undefined }),
+  })
+  .map(({ unit, int, zeros, name, frac: rawFrac }) => {
+    const frac = rawFrac?.slice(0, unit.exactDigits);
+    // ".5s" has no integer digits; "0.s" has no fraction digits; both are Go syntax.
+    const intText = int === 0n && frac && zeros === 0 ? "" : `${"0".repeat(zeros)}${int}`;
+    const fracNs = frac ? (BigInt(frac) * unit.ns) / 10n ** BigInt(frac.length) : 0n;
+    const unitName = unit.names[name % unit.names.length] as string;
+    return { text: `${intText}${frac === undefined ? "" : `.${frac}`}${unitName}`, ns: int * unit.ns + fracNs };
+  });
+
+describe("parseDuration properties", () => {
+  it("parses any Go duration string built from h/m/s/ms/us/µs/ns parts and fractions to the exact ns", () => {
+    fc.assert(
+      fc.property(
+        fc.array(durationPart, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom("", "+", "-"),
+        (parts, sign) => {
+          const text = sign + parts.map((p) => p.text).join("");
+          const ns = parts.reduce((acc, p) => acc + p.ns, 0n);
+          if (sign === "-" && ns > 0n) {
+            expect(() => parseGoDurationNs(text)).toThrow(InvalidDurationError);
+            return;
+          }
+          expect(parseGoDurationNs(text)).toBe(ns);
+          expect(durationSeconds(text)).toBe(Number(ns / 1_000_000_000n));
+          // Milliseconds are a double: equal to the exact value up to its rounding.
+          const ms = Number(ns) / 1e6;
+          expect(Math.abs(parseDuration(text) - ms)).toBeLessThanOrEqual(ms * 2 ** -50);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it("never throws anything but InvalidDurationError on garbage", () => {
+    const durationJunk = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("0", "1", "9", ".", "-", "+", "h", "m", "s", "ms", "us", "\u00b5", "\u03bc", "n", " ", "e"),
+        fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 25,
+    });
+    fc.assert(
+      fc.property(fc.oneof(durationJunk, anyText), (text) => {
+        try {
+          const ms = parseDuration(text);
+          expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidDurationError);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("takes any finite non-negative number as milliseconds and rejects every other number", () => {
+    fc.assert(
+      fc.property(fc.double(), (n) => {
+        if (Number.isFinite(n) && n >= 0) expect(parseDuration(n)).toBe(n);
+        else expect(() => parseDuration(n)).toThrow(InvalidDurationError);
       }),
       RUNS,
     );
