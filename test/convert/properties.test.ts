@@ -617,9 +617,19 @@ describe("convertLuck properties", () => {
 // Reply shapes
 
 describe("reply shape normalizers", () => {
-  it("toZsetWithScores and toHashEntries never throw on any JSON-like reply", () => {
+  // What an ioredis client can hand back for these commands, well-formed or not: null,
+  // scalars, (nested) arrays of scalars, objects and Maps of scalars (RESP3 mappings).
+  const scalar = fc.oneof(anyText, fc.double(), fc.integer(), fc.boolean(), fc.constant(null));
+  const replyShape = fc.oneof(
+    scalar,
+    fc.array(fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxLength: 8 }),
+    fc.dictionary(anyText, scalar, { maxKeys: 5 }),
+    fc.array(fc.tuple(anyText, scalar), { maxLength: 5 }).map((entries) => new Map(entries)),
+  );
+
+  it("toZsetWithScores and toHashEntries never throw on any reply shape", () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (reply) => {
+      fc.property(replyShape, (reply) => {
         const zset = toZsetWithScores(reply);
         if (zset !== undefined) expect(zset.length % 2).toBe(0);
         const hash = toHashEntries(reply);
