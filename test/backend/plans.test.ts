@@ -106,7 +106,7 @@ describe("on the wire (MONITOR): each read sends exactly its plan", () => {
     expect(wire[6]).toBe(`ZREVRANGE ${p}:blocks:matured 0 -1 WITHSCORES`);
   });
 
-  it("every other read sends its plan, each in one MULTI; minerExists one EXISTS", async () => {
+  it("every other read sends its plan: a MULTI each, but getNodeStates a bare HGETALL and minerExists a bare EXISTS", async () => {
     const p = prefix();
     const k = new PoolKeys(p);
     const client = connect();
@@ -129,9 +129,7 @@ describe("on the wire (MONITOR): each read sends exactly its plan", () => {
       "MULTI",
       ...text(planWorkersStats(k, LOGIN, { nowS: NOW_S, smallWindowS: 1800, largeWindowS: 10800 })),
       "EXEC",
-      "MULTI",
-      `HGETALL ${p}:nodes`,
-      "EXEC",
+      `HGETALL ${p}:nodes`, // §2.8: not in a MULTI
       `EXISTS ${p}:miners:${LOGIN}`,
     ]);
   });
