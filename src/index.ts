@@ -37,7 +37,7 @@ export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
 
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
 export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
-export { convertLuck, type LuckRow } from "./convert/luck.js";
+export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
 export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
 export { convertNodeStates, type NodeState } from "./convert/node-states.js";

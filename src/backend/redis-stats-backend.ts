@@ -4,7 +4,7 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../time/duration.js";
-import { runCommand, runMulti } from "./command-runner.js";
+import { runCommand, runMulti, runPipeline } from "./command-runner.js";
 import { HashrateCollector, type HashrateCollectorOptions, type HashrateCycleReport } from "./hashrate-collector.js";
 import {
   type CollectStatsArgs,
@@ -222,7 +222,8 @@ export class RedisStatsBackend {
 
   /** The proxies' live states from `P:nodes`, sorted by node id: the original's `GetNodeStates`. */
   async getNodeStates(): Promise<NodeStates> {
-    const replies = await runMulti(this.redis, planNodeStates(this.keys), "getNodeStates");
+    // A bare HGETALL, as the original sends it: it reads one key, so a MULTI adds nothing.
+    const replies = await runPipeline(this.redis, planNodeStates(this.keys), "getNodeStates");
     return transformNodeStates(replies, this.keys, this.tally());
   }
 
