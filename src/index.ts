@@ -16,6 +16,8 @@ export type {
   WorkersStats,
 } from "./backend/results.js";
 
+export { CLUSTER_SLOTS, crc16, keySlot } from "./cluster/key-slot.js";
+
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
 export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
 export { convertLuck, type LuckRow } from "./convert/luck.js";

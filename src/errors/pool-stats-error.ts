@@ -9,7 +9,8 @@ export type PoolStatsErrorCode =
   | "ERR_INVALID_CONFIG"
   | "ERR_BACKEND_UNAVAILABLE"
   | "ERR_UNSUPPORTED_JSON_VALUE"
-  | "ERR_CLUSTER_SLOTS";
+  | "ERR_CLUSTER_SLOTS"
+  | "ERR_READ_ONLY_REPLICA";
 
 /**
  * Base class of every error thrown by open-pool-stats.
