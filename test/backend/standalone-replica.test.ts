@@ -25,7 +25,8 @@ describe.skipIf(skip !== undefined)(`a standalone replica (--replicaof)${skip ? 
   const now = (): number => scenario.nowMs;
 
   beforeAll(async () => {
-    const master = await startRedisServer();
+    // Without this the master waits 5 s before the replica's first (diskless) sync.
+    const master = await startRedisServer({ args: ["--repl-diskless-sync-delay", "0"] });
     servers.push(master);
     const replica = await startRedisServer({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
     servers.push(replica);

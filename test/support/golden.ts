@@ -64,12 +64,17 @@ export function rekey(key: string, from: string, to: string): string {
 /**
  * Replays a scenario's state under `prefix` (the key is argv[1] of every command). On a
  * Cluster the keys of an untagged prefix span slots, which one pipeline cannot hold:
- * the commands go one at a time, each routed by its key.
+ * each command is routed by its key.
  */
 export async function seedGolden(redis: Redis | Cluster, scenario: GoldenScenario, prefix: string): Promise<void> {
   if (scenario.commands.length === 0) return;
   if (redis.isCluster) {
-    await applyCommands(redis, scenario.commands, scenario.prefix, prefix);
+    // Sent in one go: each node's connection keeps the order of the commands it gets.
+    await Promise.all(
+      scenario.commands.map(([name, key, ...rest]) =>
+        redis.call(name as string, rekey(key as string, scenario.prefix, prefix), ...rest),
+      ),
+    );
     return;
   }
   const pipeline = redis.pipeline();
