@@ -16,6 +16,25 @@ export type {
   WorkersStats,
 } from "./backend/results.js";
 
+export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
+export type { AccountCacheSizes } from "./cache/account-cache.js";
+export {
+  type ResolvedStatsCacheConfig,
+  STATS_CACHE_CONFIG_DEFAULTS,
+  type StatsCacheConfig,
+} from "./cache/cache-config.js";
+export { STATS_CACHE_OPTION_DEFAULTS, type StatsCacheOptions } from "./cache/cache-options.js";
+export type {
+  PurgedEvent,
+  StatsCacheErrorEvent,
+  StatsCacheEventMap,
+  StatsCacheListener,
+  StatsCacheOperation,
+} from "./cache/events.js";
+export type { StatsSnapshot } from "./cache/snapshot.js";
+export { StatsCache } from "./cache/stats-cache.js";
+export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
+
 export { CLUSTER_SLOTS, crc16, keySlot } from "./cluster/key-slot.js";
 
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
@@ -46,6 +65,7 @@ export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type Workers
 export * from "./errors/index.js";
 
 export {
+  accountToGo,
   blocksToGo,
   blockToGo,
   luckRowToGo,
@@ -67,3 +87,14 @@ export { compareUtf8 } from "./json/utf8-order.js";
 export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
 export { type Clock, systemClock } from "./time/clock.js";
 export { type DurationInput, formatDuration, parseDuration } from "./time/duration.js";
+
+export { formatBlockMember, formatCandidateMember } from "./writer/members.js";
+export { RedisPoolWriter, type RedisPoolWriterOptions } from "./writer/redis-pool-writer.js";
+export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./writer/seed-shares.js";
+export {
+  type BlockInput,
+  type IntegerInput,
+  normalizeWorkerId,
+  type PowParams,
+  type RoundRewards,
+} from "./writer/writer-inputs.js";

@@ -53,6 +53,8 @@ export interface HashrateCycle {
   readonly aggregates: Map<string, ShareAggregate>;
   /** Malformed members currently in the window. */
   readonly malformed: number;
+  /** Whether `P:hashrate` holds another Redis type (read as empty). */
+  readonly wrongType: boolean;
   /** Replies of the snapshot commands sent along with the first read. */
   readonly snapshotReplies: readonly CommandReply[];
   readonly report: HashrateCycleReport;
@@ -127,6 +129,7 @@ export class HashrateCollector {
     let largestReply = 0;
     let snapshotReplies: readonly CommandReply[] = [];
     let verified = false;
+    let wrongType = false;
     for (let attempt = 0; attempt < 3 && !verified; attempt++) {
       this.window.truncateFrom(from);
       this.window.evictBefore(cutoff);
@@ -146,6 +149,7 @@ export class HashrateCollector {
       commands += result.commands;
       largestReply = Math.max(largestReply, result.largestReply);
       const zcount = result.lastReplies[0];
+      wrongType = result.wrongType;
       const expected = result.wrongType ? 0 : zcount?.ok ? Number(zcount.value) : Number.NaN;
       verified = expected === this.window.count;
       if (!verified) {
@@ -160,6 +164,7 @@ export class HashrateCollector {
     return {
       aggregates: this.window.aggregates(),
       malformed: this.window.malformedCount,
+      wrongType,
       snapshotReplies,
       report: { mode, membersRead, commands, largestReply, verified, held: this.window.count },
     };

@@ -158,13 +158,19 @@ export class RedisStatsBackend {
     if (collector === undefined) {
       collector = new HashrateCollector(this.redis, key, args.windowS, this.hashrateOptions, this.atomic);
       // "chunked" keeps nothing between calls: a fresh collector reads the whole window.
-      if (this.strategy === "incremental") this.collectors.set(args.windowS, collector);
+      if (this.strategy === "incremental") {
+        // Each window held costs memory: a host uses one; keep a few at most.
+        if (this.collectors.size >= MAX_WINDOWS_HELD)
+          this.collectors.delete(this.collectors.keys().next().value as number);
+        this.collectors.set(args.windowS, collector);
+      }
     }
     const cycle = await collector.collect(args.nowS, planPoolSnapshot(this.keys, args), (member, reason) =>
       tally.notify(key, member, reason),
     );
     this.lastReport = cycle.report;
     tally.record(key, cycle.malformed);
+    if (cycle.wrongType) tally.add(key, "", "wrong-type");
     const hashrate = finalizeMiners(cycle.aggregates, args.nowS, args.windowS);
     return transformPoolSnapshot(cycle.snapshotReplies, this.keys, args, hashrate, tally);
   }
@@ -258,6 +264,9 @@ export class RedisStatsBackend {
     return new MalformedTally(this.onMalformed);
   }
 }
+
+/** How many distinct hashrate windows an incremental backend keeps in memory at once. */
+const MAX_WINDOWS_HELD = 4;
 
 /** A hashrate window in whole seconds; zero would divide by zero in the original. */
 function windowSeconds(name: string, value: DurationInput): number {

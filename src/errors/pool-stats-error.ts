@@ -10,7 +10,9 @@ export type PoolStatsErrorCode =
   | "ERR_BACKEND_UNAVAILABLE"
   | "ERR_UNSUPPORTED_JSON_VALUE"
   | "ERR_CLUSTER_SLOTS"
-  | "ERR_READ_ONLY_REPLICA";
+  | "ERR_READ_ONLY_REPLICA"
+  | "ERR_COMMAND_FAILED"
+  | "ERR_PAYOUTS_LOCKED";
 
 /**
  * Base class of every error thrown by open-pool-stats.

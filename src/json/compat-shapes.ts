@@ -1,4 +1,5 @@
 import type { MinerStats, NodeStates, PoolStats, WorkersStats } from "../backend/results.js";
+import type { Account } from "../cache/account.js";
 import type { BlockRow } from "../convert/blocks.js";
 import type { LuckRow } from "../convert/luck.js";
 import type { MinerHashrate } from "../convert/miners.js";
@@ -122,6 +123,20 @@ export function workersStatsToGo(stats: WorkersStats): ReadonlyMap<string, GoJso
     ["workersOffline", BigInt(stats.workersOffline)],
     ["hashrate", stats.hashrate],
     ["currentHashrate", stats.currentHashrate],
+  ]);
+}
+
+/**
+ * The body map of the original's `/api/accounts/<login>`: the `GetMinerStats` and
+ * `CollectWorkersStats` maps merged, plus `pageSize` (int64). Keys print in byte order:
+ * `currentHashrate, hashrate, pageSize, payments, paymentsTotal, roundShares, stats,
+ * workers, workersOffline, workersOnline, workersTotal`; there is no `login`.
+ */
+export function accountToGo(account: Account): ReadonlyMap<string, GoJsonValue> {
+  return new Map<string, GoJsonValue>([
+    ...minerStatsToGo(account),
+    ...workersStatsToGo(account),
+    ["pageSize", BigInt(account.pageSize)],
   ]);
 }
 

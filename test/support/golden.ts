@@ -39,13 +39,16 @@ export interface GoldenHttp {
   readonly orderNormalized?: boolean;
 }
 
+/** One step of `seedLog`: a writer call of the original at `nowMs`, or a raw command. */
 export interface GoldenSeedEntry {
-  readonly nowMs: number;
+  readonly nowMs?: number | null;
   readonly fn?: string;
   readonly args?: Record<string, unknown>;
   readonly return?: unknown;
   readonly error?: string | null;
-  readonly cmd?: readonly string[];
+  /** A raw command (argv, key at argv[1]) and its reply. */
+  readonly raw?: readonly string[];
+  readonly rawReply?: unknown;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +57,49 @@ export const GOLDEN_DIR = join(here, "..", "..", "..", "shared", "golden");
 
 export function loadGolden(name: "a_empty" | "b_small_pool"): GoldenScenario {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, `${name}.json`), "utf8")) as GoldenScenario;
+}
+
+/**
+ * Like {@link loadGolden}, but integers beyond 2^53 (difficulties, `maxHeight`, …) come
+ * back as exact `bigint`s instead of rounded `number`s.
+ */
+export function loadGoldenExact(name: "a_empty" | "b_small_pool"): GoldenScenario {
+  return parseJsonExact(readFileSync(join(GOLDEN_DIR, `${name}.json`), "utf8")) as GoldenScenario;
+}
+
+const BIG_TAG = "\\u0000bigint:"; // the JSON escape of NUL, which no golden string holds
+
+/**
+ * `JSON.parse`, except that integer literals outside the safe range become `bigint`s.
+ * The text is scanned once, outside strings only, so digits inside members are untouched.
+ */
+export function parseJsonExact(text: string): unknown {
+  let out = "";
+  let from = 0;
+  const numberAt = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      // Skip the string, honouring backslash escapes.
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      continue;
+    }
+    if (ch !== "-" && (ch === undefined || ch < "0" || ch > "9")) continue;
+    numberAt.lastIndex = i;
+    const match = numberAt.exec(text);
+    if (match === null) continue;
+    const literal = match[0];
+    if (match[1] === undefined && match[2] === undefined && !Number.isSafeInteger(Number(literal))) {
+      out += `${text.slice(from, i)}"${BIG_TAG}${literal}"`;
+      from = i + literal.length;
+    }
+    i += literal.length - 1;
+  }
+  out += text.slice(from);
+  const tag = JSON.parse(`"${BIG_TAG}"`) as string;
+  return JSON.parse(out, (_key, value: unknown) =>
+    typeof value === "string" && value.startsWith(tag) ? BigInt(value.slice(tag.length)) : value,
+  );
 }
 
 /** Rewrites a key of the golden's `eth` prefix to `prefix`. */

@@ -1,0 +1,111 @@
+import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { type Clock, systemClock } from "../time/clock.js";
+import type { DurationInput } from "../time/duration.js";
+import { describe, durationField, type ResolvedStatsCacheConfig } from "./cache-config.js";
+
+/** Options of {@link StatsCache} beyond the pool's `api` config section. */
+export interface StatsCacheOptions {
+  /**
+   * The clock, epoch milliseconds: account freshness, not-found expiry, `collectedAt`,
+   * `durationMs` and `snapshotAge()` read it. The backend has its own clock (its `now`
+   * option) for the window edges of the reads; give both the same one in tests.
+   * @defaultValue `Date.now`
+   */
+  readonly now?: Clock;
+  /**
+   * At most this many accounts are kept; the least recently requested one goes first.
+   * 0 keeps none (every request reads Redis, still one read per login at a time).
+   * @defaultValue `10000`
+   */
+  readonly maxAccounts?: number;
+  /**
+   * An account entry not refreshed for this many `statsCollectInterval`s is dropped
+   * (etclabscore's fork uses 20). Also the limit of what stale-while-revalidate serves.
+   * At least 1.
+   * @defaultValue `20`
+   */
+  readonly evictAfterIntervals?: number;
+  /**
+   * How long a "not found" answer is remembered, so a flood of unknown addresses costs one
+   * `EXISTS` per address per period. 0 turns the negative cache off.
+   * @defaultValue the `statsCollectInterval` (a new miner shows up as soon as a cached one is refreshed)
+   */
+  readonly notFoundTtl?: DurationInput;
+  /**
+   * At most this many "not found" answers are remembered (oldest first out). 0 turns the
+   * negative cache off.
+   * @defaultValue `10000`
+   */
+  readonly maxNotFound?: number;
+  /**
+   * Serve an account entry that is older than `statsCollectInterval` (but younger than
+   * `evictAfterIntervals` intervals) at once, marked `stale`, while one background refresh
+   * runs. Off, a stale entry waits for its refresh, as in the original.
+   * @defaultValue `false`
+   */
+  readonly staleWhileRevalidate?: boolean;
+}
+
+/** {@link StatsCacheOptions} validated, with defaults applied. @internal */
+export interface ResolvedStatsCacheOptions {
+  readonly now: Clock;
+  readonly maxAccounts: number;
+  readonly evictAfterIntervals: number;
+  readonly notFoundTtlMs: number;
+  readonly maxNotFound: number;
+  readonly staleWhileRevalidate: boolean;
+}
+
+/** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
+export const STATS_CACHE_OPTION_DEFAULTS = Object.freeze({
+  maxAccounts: 10_000,
+  evictAfterIntervals: 20,
+  maxNotFound: 10_000,
+  staleWhileRevalidate: false,
+} as const);
+
+/**
+ * Validates the options and applies the defaults.
+ * @throws {@link InvalidConfigError} naming the first bad option
+ * @internal
+ */
+export function resolveStatsCacheOptions(
+  options: StatsCacheOptions,
+  config: ResolvedStatsCacheConfig,
+): ResolvedStatsCacheOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidConfigError("options", "must be an object");
+  }
+  const d = STATS_CACHE_OPTION_DEFAULTS;
+  const now = options.now ?? systemClock;
+  if (typeof now !== "function") throw new InvalidConfigError("now", `must be a function, got ${describe(now)}`);
+  const evictAfterIntervals = options.evictAfterIntervals ?? d.evictAfterIntervals;
+  if (typeof evictAfterIntervals !== "number" || !Number.isFinite(evictAfterIntervals) || evictAfterIntervals < 1) {
+    throw new InvalidConfigError("evictAfterIntervals", `must be a number ≥ 1, got ${describe(evictAfterIntervals)}`);
+  }
+  const staleWhileRevalidate = options.staleWhileRevalidate ?? d.staleWhileRevalidate;
+  if (typeof staleWhileRevalidate !== "boolean") {
+    throw new InvalidConfigError(
+      "staleWhileRevalidate",
+      `must be true or false, got ${describe(staleWhileRevalidate)}`,
+    );
+  }
+  return Object.freeze({
+    now,
+    maxAccounts: bound("maxAccounts", options.maxAccounts ?? d.maxAccounts),
+    evictAfterIntervals,
+    notFoundTtlMs:
+      options.notFoundTtl === undefined
+        ? config.statsCollectIntervalMs
+        : durationField("notFoundTtl", options.notFoundTtl),
+    maxNotFound: bound("maxNotFound", options.maxNotFound ?? d.maxNotFound),
+    staleWhileRevalidate,
+  });
+}
+
+function bound(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidConfigError(field, `must be a non-negative integer, got ${describe(value)}`);
+  }
+  return value;
+}

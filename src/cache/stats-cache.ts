@@ -1,0 +1,237 @@
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { Clock } from "../time/clock.js";
+import { type AccountResult, loadAccount, normalizeLogin } from "./account.js";
+import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
+import { type ResolvedStatsCacheConfig, resolveStatsCacheConfig, type StatsCacheConfig } from "./cache-config.js";
+import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
+import { deepFreeze } from "./deep-freeze.js";
+import {
+  type StatsCacheErrorEvent,
+  type StatsCacheEventMap,
+  type StatsCacheListener,
+  type StatsCacheOperation,
+  TypedEmitter,
+} from "./events.js";
+import type { StatsSnapshot } from "./snapshot.js";
+import type { StatsCacheBackend } from "./stats-cache-backend.js";
+
+type Timer = ReturnType<typeof setTimeout>;
+type LoopJob = "collect" | "purge";
+
+/**
+ * The statistics a pool's API serves, kept fresh in memory: the part of open-ethereum-pool's
+ * `ApiServer` that owns the pool snapshot and the per-miner account cache, without HTTP.
+ *
+ * - `start()` purges, collects the first snapshot, then keeps collecting every
+ *   `statsCollectInterval` and purging every `purgeInterval`, each period counted from the
+ *   end of the previous run. Collections and purges run one at a time and never pile up.
+ * - `snapshot` is the latest successful collection, deeply frozen and swapped whole; a failed
+ *   collection keeps the previous one (its age, `snapshotAge()`, keeps growing) and is
+ *   reported through `lastError` and the `error` event.
+ * - `getAccount(login)` serves a miner's account from a bounded, single-flight cache.
+ *
+ * Nothing it runs on its own can reject unhandled, whatever Redis does.
+ *
+ * @example
+ * ```ts
+ * const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: "eth" }), config.api);
+ * cache.on("error", ({ operation, error }) => log.warn(operation, error));
+ * await cache.start();
+ * const pool = cache.snapshot?.stats;
+ * const account = await cache.getAccount("0x8e55…");
+ * await cache.stop();
+ * ```
+ */
+export class StatsCache {
+  /** The config in effect: defaults applied, durations in ms, `luckWindow` sorted. */
+  readonly config: ResolvedStatsCacheConfig;
+  private readonly backend: StatsCacheBackend;
+  private readonly now: Clock;
+  private readonly events = new TypedEmitter<StatsCacheEventMap>();
+  private readonly accounts: AccountCache;
+  private current: StatsSnapshot | undefined;
+  private version = 0;
+  private readonly failures: { collect?: StatsCacheErrorEvent; purge?: StatsCacheErrorEvent } = {};
+  /** Bumped by every start() and stop(): work of an older generation is dropped. */
+  private generation = 0;
+  private starting: Promise<void> | undefined;
+  /** The end of the serial queue of collections and purges; never rejects. */
+  private tail: Promise<void> = Promise.resolve();
+  private readonly timers: { collect?: Timer; purge?: Timer } = {};
+
+  /**
+   * @param backend - the reads, usually a `RedisStatsBackend`; the cache never closes its connection
+   * @param config - the pool's config.json `api` section, as is
+   * @param options - clock and account-cache bounds
+   * @throws {@link InvalidConfigError} naming the first bad field of `config` or `options`
+   */
+  constructor(backend: StatsCacheBackend, config: StatsCacheConfig, options: StatsCacheOptions = {}) {
+    this.config = resolveStatsCacheConfig(config);
+    const settings = resolveStatsCacheOptions(options, this.config);
+    this.backend = backend;
+    this.now = settings.now;
+    this.accounts = new AccountCache(
+      {
+        now: settings.now,
+        freshMs: this.config.statsCollectIntervalMs,
+        maxAgeMs: this.config.statsCollectIntervalMs * settings.evictAfterIntervals,
+        maxAccounts: settings.maxAccounts,
+        notFoundTtlMs: settings.maxNotFound === 0 ? 0 : settings.notFoundTtlMs,
+        maxNotFound: settings.maxNotFound,
+        staleWhileRevalidate: settings.staleWhileRevalidate,
+      },
+      (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt),
+      (login, error, at) => this.events.emit("error", { operation: "account", error, at, login }),
+    );
+  }
+
+  /** The latest successful collection, or `undefined` before the first one (or in `purgeOnly` mode). */
+  get snapshot(): StatsSnapshot | undefined {
+    return this.current;
+  }
+
+  /** Milliseconds since the snapshot's `collectedAt` by the cache's clock; `undefined` without a snapshot. */
+  snapshotAge(): number | undefined {
+    return this.current === undefined ? undefined : Math.max(0, this.now() - this.current.collectedAt);
+  }
+
+  /**
+   * The most recent failure of the loop, `undefined` once the latest collection and the
+   * latest purge both succeeded (a success clears its own operation's failure).
+   */
+  get lastError(): StatsCacheErrorEvent | undefined {
+    const { collect, purge } = this.failures;
+    if (collect === undefined || purge === undefined) return collect ?? purge;
+    return purge.at > collect.at ? purge : collect;
+  }
+
+  /** Listens to `collected`, `purged` or `error`; returns a function that removes the listener. */
+  on<K extends keyof StatsCacheEventMap>(event: K, listener: StatsCacheListener<K>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Removes a listener added with {@link StatsCache.on}. */
+  off<K extends keyof StatsCacheEventMap>(event: K, listener: StatsCacheListener<K>): void {
+    this.events.off(event, listener);
+  }
+
+  /**
+   * Purges once, collects the first snapshot (unless `purgeOnly`), then schedules both loops.
+   *
+   * Resolves once the first collection has been attempted. A failed purge or collection
+   * does not reject: a Redis blip at start-up should not stop the host, and the original
+   * also starts with no snapshot. Check `snapshot` (undefined), `lastError` or the `error`
+   * event. Calling it again while started returns the same promise; after `stop()` it
+   * starts again.
+   */
+  start(): Promise<void> {
+    if (this.starting === undefined) this.starting = this.runStart(++this.generation);
+    return this.starting;
+  }
+
+  /**
+   * Stops the loops: clears the timers, then waits for the collection or purge in progress
+   * and for account refreshes in flight (a running Redis read is not cancelled; give the
+   * connection a `commandTimeout` to bound it). Never rejects; calling it again is harmless.
+   */
+  async stop(): Promise<void> {
+    this.starting = undefined;
+    this.generation++;
+    for (const job of ["collect", "purge"] as const) {
+      clearTimeout(this.timers[job]);
+      delete this.timers[job];
+    }
+    await this.tail;
+    await this.accounts.idle();
+  }
+
+  /**
+   * A miner's account: the original's `/api/accounts/<login>` data. The login is
+   * lower-cased. An entry younger than `statsCollectInterval` is served as is; otherwise
+   * one refresh (exists → miner stats → workers stats) runs, shared by concurrent callers.
+   * Works whether or not the loops are started.
+   *
+   * @returns `{ found: true, account, stale }`, or `{ found: false }` when the miner does not exist
+   * @throws {@link InvalidArgumentError} when `login` is not a non-empty string
+   * @throws {@link BackendUnavailableError} when Redis fails (the cache is left as it was)
+   */
+  async getAccount(login: string): Promise<AccountResult> {
+    if (typeof login !== "string" || login === "") {
+      throw new InvalidArgumentError("login", "must be a non-empty string");
+    }
+    return this.accounts.get(normalizeLogin(login));
+  }
+
+  /** How many accounts and "not found" answers are cached, and how many refreshes run. */
+  accountCacheSizes(): AccountCacheSizes {
+    return this.accounts.sizes();
+  }
+
+  private async runStart(generation: number): Promise<void> {
+    await this.enqueue("purge", generation);
+    if (!this.config.purgeOnly) await this.enqueue("collect", generation);
+    if (generation !== this.generation) return; // stopped meanwhile
+    if (!this.config.purgeOnly) this.schedule("collect", generation);
+    this.schedule("purge", generation);
+  }
+
+  /** Arms the timer of `job`; when it fires, the job joins the queue and re-arms once it ends. */
+  private schedule(job: LoopJob, generation: number): void {
+    const delay = job === "collect" ? this.config.statsCollectIntervalMs : this.config.purgeIntervalMs;
+    this.timers[job] = setTimeout(() => {
+      delete this.timers[job];
+      void this.enqueue(job, generation).then(() => {
+        if (generation === this.generation) this.schedule(job, generation);
+      });
+    }, delay);
+  }
+
+  /** Runs `job` after everything queued before it: collections and purges never overlap. */
+  private enqueue(job: LoopJob, generation: number): Promise<void> {
+    const run = this.tail.then(() => (generation === this.generation ? this.run(job) : undefined));
+    this.tail = run;
+    return run;
+  }
+
+  /** One collection or purge; every failure (even of a host's clock) is reported, never thrown. */
+  private async run(job: LoopJob): Promise<void> {
+    let at = Number.NaN;
+    try {
+      at = this.now();
+      if (job === "collect") await this.collect(at);
+      else await this.purge(at);
+      delete this.failures[job];
+    } catch (error) {
+      this.fail(job, error, at);
+    }
+  }
+
+  /** The original's collectStats: both reads succeed, or the previous snapshot stays. */
+  private async collect(at: number): Promise<void> {
+    const { hashrateWindowMs, blocks, payments, luckWindow } = this.config;
+    const stats = await this.backend.collectStats(hashrateWindowMs, blocks, payments);
+    const luck = luckWindow.length > 0 ? await this.backend.collectLuckStats(luckWindow) : null;
+    const snapshot: StatsSnapshot = deepFreeze({
+      version: this.version + 1,
+      collectedAt: at,
+      durationMs: Math.max(0, this.now() - at),
+      stats,
+      luck,
+    });
+    this.version = snapshot.version;
+    this.current = snapshot;
+    this.events.emit("collected", snapshot);
+  }
+
+  private async purge(at: number): Promise<void> {
+    const { hashrateWindowMs, hashrateLargeWindowMs } = this.config;
+    const result = await this.backend.flushStaleStats(hashrateWindowMs, hashrateLargeWindowMs);
+    this.events.emit("purged", deepFreeze({ result, at, durationMs: Math.max(0, this.now() - at) }));
+  }
+
+  private fail(operation: Exclude<StatsCacheOperation, "account">, error: unknown, at: number): void {
+    const event: StatsCacheErrorEvent = Object.freeze({ operation, error, at });
+    this.failures[operation] = event;
+    this.events.emit("error", event);
+  }
+}
