@@ -77,7 +77,11 @@ export function commandError(operation: string, error: unknown): PoolStatsError 
   const message = describeFailure(error);
   if (message.startsWith("READONLY")) return new ReadOnlyReplicaError(operation, error);
   if (message.startsWith("CROSSSLOT") || IOREDIS_SLOT_CHECKS.some((text) => message.startsWith(text))) {
-    return new ClusterSlotError(operation, `keys in different hash slots (${message})`, { cause: error });
+    return new ClusterSlotError(
+      operation,
+      `keys in different hash slots (${message}); a hash-tagged prefix such as "{eth}" keeps a pool's keys in one`,
+      { cause: error },
+    );
   }
   return new BackendUnavailableError(operation, error);
 }

@@ -4,6 +4,7 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { type RedisServerProcess, startRedisServer } from "../../src/process/redis-server-process.js";
+import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay } from "../support/golden-replay.js";
 
@@ -61,6 +62,45 @@ describe.skipIf(skip !== undefined)(`a standalone replica (--replicaof)${skip ? 
       });
     });
   }
+
+  it("shares written by RedisPoolWriter through the master are read back on the replica", async () => {
+    const nowMs = 1_700_000_000_000;
+    const writer = new RedisPoolWriter(toMaster, { prefix: "pool2", now: () => nowMs });
+    const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(width, "0")}`;
+    for (let i = 0; i < 30; i++) {
+      const login = `0x${String(i % 3).repeat(40)}`;
+      const fresh = await writer.writeShare(
+        login,
+        `rig${i % 2}`,
+        [hex(i, 16), hex(i, 64), hex(i + 1, 64)],
+        4_000_000_000n,
+        100,
+        "3h",
+      );
+      expect(fresh).toBe(false);
+    }
+    await writer.writeNodeState("main", 100, 1_000_000);
+    expect(Number(await toMaster.call("wait", 1, 5000))).toBe(1);
+    const options = { prefix: "pool2", now: () => nowMs };
+    const onReplica = new RedisStatsBackend(toReplica, options);
+    const onMaster = new RedisStatsBackend(toMaster, options);
+    const stats = await onReplica.collectStats("30m", 0, 0);
+    expect(stats.minersTotal).toBe(3);
+    expect(stats).toEqual(await onMaster.collectStats("30m", 0, 0));
+    expect(await onReplica.getNodeStates()).toEqual(await onMaster.getNodeStates());
+    const login = `0x${"1".repeat(40)}`;
+    expect(await onReplica.collectWorkersStats("10m", "3h", login)).toEqual(
+      await onMaster.collectWorkersStats("10m", "3h", login),
+    );
+  });
+
+  it("RedisPoolWriter on the replica rejects with ReadOnlyReplicaError", async () => {
+    const writer = new RedisPoolWriter(toReplica, { prefix: "pool3", now });
+    const error = await writer
+      .writeShare(`0x${"a".repeat(40)}`, "rig", ["0x01", "0x02", "0x03"], 1n, 1, "3h")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReadOnlyReplicaError);
+  });
 
   it("flushStaleStats rejects with ReadOnlyReplicaError, and nothing is trimmed", async () => {
     const backend = new RedisStatsBackend(toReplica, { prefix: "eth", now });

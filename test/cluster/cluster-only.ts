@@ -4,6 +4,7 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { keySlot } from "../../src/cluster/key-slot.js";
 import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { commandCalls, masterOfSlot, type TestCluster } from "../support/cluster.js";
 import { uniquePrefix } from "../support/redis.js";
 
@@ -63,6 +64,40 @@ export function clusterOnlySuites(cluster: { readonly current: TestCluster }): v
       const error = await failure(runMulti(master.admin, commands, "test"));
       expect(error).toBeInstanceOf(ClusterSlotError);
       expect(String((error as Error).message)).toContain("CROSSSLOT");
+    });
+  });
+
+  describe("RedisPoolWriter on a Cluster", () => {
+    const hex = (n: number, width: number): string => `0x${n.toString(16).padStart(width, "0")}`;
+    const pow = (n: number): [string, string, string] => [hex(n, 16), hex(n, 64), hex(n + 1, 64)];
+    const nowMs = 1_700_000_000_000;
+
+    it("with a hash-tagged prefix writes in one slot, and the backend reads it back", async () => {
+      const { client } = cluster.current;
+      const p = uniquePrefix("t", true);
+      const writer = new RedisPoolWriter(client, { prefix: p, now: () => nowMs });
+      for (let i = 0; i < 12; i++) {
+        expect(await writer.writeShare(`0x${String(i % 4).repeat(40)}`, "rig", pow(i), 2_000_000_000n, 50, "3h")).toBe(
+          false,
+        );
+      }
+      expect(await writer.writeShare(`0x${"0".repeat(40)}`, "rig", pow(0), 2_000_000_000n, 50, "3h")).toBe(true);
+      await writer.writeNodeState("main", 50, 1000);
+      const backend = new RedisStatsBackend(client, { prefix: p, now: () => nowMs });
+      const stats = await backend.collectStats("30m", 0, 0);
+      expect(stats.minersTotal).toBe(4);
+      expect(stats.stats.get("roundShares")).toBe(12n * 2_000_000_000n);
+      expect([...(await backend.getNodeStates()).nodes.map((node) => node.id)]).toEqual(["main"]);
+    });
+
+    it("with an untagged prefix rejects a write that spans slots with ClusterSlotError", async () => {
+      const { client } = cluster.current;
+      const p = uniquePrefix("t");
+      const writer = new RedisPoolWriter(client, { prefix: p, now: () => nowMs });
+      const error = await failure(writer.writeShare(`0x${"a".repeat(40)}`, "rig", pow(1), 1n, 50, "3h"));
+      expect(error).toBeInstanceOf(ClusterSlotError);
+      expect((error as Error).message).toContain('"{eth}"');
+      expect(await client.exists(new PoolKeys(p).hashrate())).toBe(0);
     });
   });
 
