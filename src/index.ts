@@ -35,6 +35,8 @@ export type { StatsSnapshot } from "./cache/snapshot.js";
 export { StatsCache } from "./cache/stats-cache.js";
 export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
 
+export { CLUSTER_SLOTS, crc16, keySlot } from "./cluster/key-slot.js";
+
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
 export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
 export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";

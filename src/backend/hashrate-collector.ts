@@ -86,6 +86,8 @@ export class HashrateCollector {
     private readonly key: string,
     private readonly windowS: number,
     options: HashrateCollectorOptions = {},
+    /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
+    private readonly atomic = true,
   ) {
     this.overlapS = options.overlapSeconds ?? 10;
     this.repairS = options.repairSeconds ?? 300;
@@ -140,6 +142,7 @@ export class HashrateCollector {
         lastCommands: [["zcount", this.key, String(cutoff), "+inf"]],
         onChunk: (chunk) => this.window.addReply(chunk, onMalformed),
         operation: "collectStats",
+        atomic: this.atomic,
       });
       if (attempt === 0) snapshotReplies = result.firstReplies;
       membersRead += result.members;
