@@ -36,11 +36,11 @@ const DEMO_API: StatsCacheConfig = Object.freeze({
  * @internal
  */
 export async function runDemo(flags: DemoFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = createLogger(process.stdout);
-  const stopping = shutdownSignal((signal) => log.error(`Forced exit (${signal})`));
   const port = integerFlag("--port", flags.port, 0, 0, 65_535);
   const miners = integerFlag("--miners", flags.miners, 200, 1, 10_000);
   const duration = flags.duration === undefined ? undefined : integerFlag("--duration", flags.duration, 0, 1, 86_400);
+  const log = createLogger(process.stdout);
+  const stopping = shutdownSignal((signal) => log.error(`Forced exit (${signal})`));
   const shared = env.REDIS_URL !== undefined && env.REDIS_URL !== "";
   // On a shared Redis, a prefix nobody else uses: the demo never touches other keys.
   const prefix = shared ? `demo-${randomBytes(4).toString("hex")}` : "eth";

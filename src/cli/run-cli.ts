@@ -55,7 +55,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const usage = (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS") === true;
     const code = error instanceof CliError ? error.exitCode : usage ? 2 : 1;
-    process.stderr.write(`open-pool-stats: ${errorMessage(error)}${code === 2 ? " (see --help)" : ""}\n`);
+    const line = errorMessage(error).replace(/\s*\n\s*/g, " "); // node's own messages span lines
+    process.stderr.write(`open-pool-stats: ${line}${code === 2 ? " (see --help)" : ""}\n`);
     return code;
   }
 }

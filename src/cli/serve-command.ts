@@ -19,8 +19,6 @@ export interface ServeFlags {
  * @internal
  */
 export async function runServe(flags: ServeFlags): Promise<number> {
-  const log = createLogger(process.stdout);
-  const stopping = shutdownSignal((signal) => log.error(`Forced exit (${signal})`));
   if (flags.config === undefined) throw new CliError("serve needs --config <path to the pool's config.json>", 2);
   const config = await readPoolConfig(flags.config);
   if (config.enabled === false) {
@@ -29,6 +27,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     );
   }
   const listen = flags.listen === undefined ? config.listen : listenFlag(flags.listen);
+  const log = createLogger(process.stdout);
+  // From here on a signal stops the service in order (also while it starts).
+  const stopping = shutdownSignal((signal) => log.error(`Forced exit (${signal})`));
   const { endpoint, password, database } = config.redis;
   const redis = await connectRedis({ host: endpoint.host, port: endpoint.port, password, db: database }, log);
   let service: ApiService;
