@@ -9,6 +9,7 @@ import {
   buildPaymentsResponse,
   buildStatsResponse,
   RedisStatsBackend,
+  SERVICE_REDIS_OPTIONS,
   StatsCache,
 } from "open-pool-stats";
 
@@ -16,12 +17,8 @@ import {
 // original's routing exactly — percent-decoding, 301s, the health route — use
 // createApiRouter(cache) as a catch-all, or createApiHandler(cache) as the whole server.)
 
-// Fail fast while Redis is down (503s) and reconnect by itself: the options the README recommends.
-const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  commandTimeout: 10_000,
-});
+// Fail fast while Redis is down (503s) and reconnect by itself.
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { ...SERVICE_REDIS_OPTIONS });
 const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: "eth" }), { statsCollectInterval: "5s" });
 await cache.start();
 
