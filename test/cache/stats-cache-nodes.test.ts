@@ -55,14 +55,14 @@ describe("StatsCache.getNodeStates: live node states, one read per burst", () =>
   it("shares one HGETALL among concurrent callers, and starts a new one once it settled", async () => {
     const { cache, commands } = await setup();
     const burst = await Promise.all(Array.from({ length: 50 }, () => cache.getNodeStates()));
-    expect(commands.count("multi", "hgetall")).toBe(1);
+    expect(commands.count("pipeline", "hgetall")).toBe(1);
     for (const result of burst) expect(result).toBe(burst[0]);
     expect(Object.isFrozen(burst[0])).toBe(true);
     const fields = burst[0]?.nodes[0]?.fields as Map<string, string>;
     expect(() => fields.set("x", "y")).toThrow(TypeError);
 
     const next = await cache.getNodeStates(); // not cached: the original reads per request
-    expect(commands.count("multi", "hgetall")).toBe(2);
+    expect(commands.count("pipeline", "hgetall")).toBe(2);
     expect(next).not.toBe(burst[0]);
     expect(next).toEqual(burst[0]);
   });
