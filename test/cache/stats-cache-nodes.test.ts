@@ -1,5 +1,4 @@
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
@@ -7,7 +6,7 @@ import { BackendUnavailableError } from "../../src/errors/backend-unavailable-er
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { countCommands } from "../support/command-counter.js";
 import { instrument } from "../support/instrumented-backend.js";
-import { fixedClock, useRedis } from "../support/redis.js";
+import { failFastClient, fixedClock, useRedis } from "../support/redis.js";
 import { failOnUnhandledRejections } from "../support/unhandled-rejections.js";
 
 failOnUnhandledRejections();
@@ -27,13 +26,7 @@ async function setup() {
   const writer = new RedisPoolWriter(redis, { prefix: p, now: clock.now });
   await writer.writeNodeState("main", 18_600_000, 58_000_000_000_000_000n);
   await writer.writeNodeState("backup", 18_599_999, 57_999_999_999_999_223n);
-  const client = new Redis(inject("redisUrl"), {
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await failFastClient();
   cleanups.push(async () => client.disconnect());
   const commands = countCommands(client);
   const probe = instrument(new RedisStatsBackend(client, { prefix: p, now: clock.now }), clock.now);

@@ -1,5 +1,4 @@
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import type { StatsSnapshot } from "../../src/cache/snapshot.js";
@@ -11,7 +10,7 @@ import { buildBlocksResponse } from "../../src/http/blocks-response.js";
 import { type ApiErrorEvent, createApiHandler } from "../../src/http/create-api-handler.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { type HttpReply, ORIGINAL_HEADERS, rawHeader, request, serve } from "../support/http.js";
-import { fixedClock, useRedis } from "../support/redis.js";
+import { failFastClient, fixedClock, useRedis } from "../support/redis.js";
 import { failOnUnhandledRejections } from "../support/unhandled-rejections.js";
 import { until } from "../support/wait.js";
 
@@ -32,13 +31,7 @@ async function setup(
 ) {
   const p = prefix();
   await seedGolden(redis, scenario, p);
-  const client = new Redis(inject("redisUrl"), {
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await failFastClient();
   cleanups.push(async () => client.disconnect());
   const clock = fixedClock(scenario.nowMs);
   const cache = new StatsCache(new RedisStatsBackend(client, { prefix: p, now: clock.now }), options.config ?? CONFIG, {
