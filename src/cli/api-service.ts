@@ -21,6 +21,8 @@ export interface ApiServiceSettings {
   readonly log: Logger;
   /** Log every collection (a service does; the demo keeps quiet). @defaultValue true */
   readonly logCollections?: boolean;
+  /** Whether to purge (StatsCache's `purge` option). @defaultValue true */
+  readonly purge?: boolean;
 }
 
 /** How long `stop()` lets requests in flight finish before closing their connections. */
@@ -47,7 +49,13 @@ export class ApiService {
   /** Starts the cache, then listens, as the original's `Start()` does; rejects with a {@link CliError}. */
   static async start(settings: ApiServiceSettings): Promise<ApiService> {
     const { log, api } = settings;
-    const cache = new StatsCache(new RedisStatsBackend(settings.redis, { prefix: settings.prefix }), api);
+    const purge = settings.purge ?? true;
+    let cache: StatsCache;
+    try {
+      cache = new StatsCache(new RedisStatsBackend(settings.redis, { prefix: settings.prefix }), api, { purge });
+    } catch (error) {
+      throw new CliError(errorMessage(error), 1, { cause: error });
+    }
     const purgeOnly = cache.config.purgeOnly;
     log.info(
       purgeOnly
@@ -55,7 +63,9 @@ export class ApiService {
         : `Starting API on ${formatHostPort(settings.listen.host, settings.listen.port)}`,
     );
     if (!purgeOnly) log.info(`Set stats collect interval to ${formatDuration(cache.config.statsCollectIntervalMs)}`);
-    log.info(`Set purge interval to ${formatDuration(cache.config.purgeIntervalMs)}`);
+    log.info(
+      purge ? `Set purge interval to ${formatDuration(cache.config.purgeIntervalMs)}` : "Purging disabled (--no-purge)",
+    );
     watch(cache, log, settings.logCollections ?? true);
     await cache.start();
     if (purgeOnly) return new ApiService(cache, undefined);

@@ -7,11 +7,13 @@ import { runServe } from "./serve-command.js";
 const USAGE = `open-pool-stats — open-ethereum-pool's API, served from its Redis
 
 Usage:
-  open-pool-stats serve --config <config.json> [--listen <host:port>]
+  open-pool-stats serve --config <config.json> [--listen <host:port>] [--no-purge]
       Serve the original API (/api/stats, /api/miners, /api/blocks, /api/payments,
       /api/accounts/<login>, plus /health) from the pool's own config.json: "coin" is
       the key prefix; "redis" and the "api" section (listen, intervals, windows,
       purgeOnly) are read as the original reads them. --listen overrides api.listen.
+      --no-purge never purges: for an instance reading a read-only replica while a
+      purgeOnly instance purges on the master.
 
   open-pool-stats demo [--port <n>] [--miners <n>] [--duration <seconds>]
       Run a simulated pool (history, live shares, blocks, payouts) and serve its API on
@@ -37,6 +39,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         help: { type: "boolean", short: "h" },
         config: { type: "string", short: "c" },
         listen: { type: "string" },
+        "no-purge": { type: "boolean" },
         port: { type: "string" },
         miners: { type: "string" },
         duration: { type: "string" },
@@ -48,7 +51,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (extra.length > 0) throw new CliError(`unexpected argument: ${extra[0]}`, 2);
-    if (command === "serve") return await runServe({ config: values.config, listen: values.listen });
+    if (command === "serve")
+      return await runServe({ config: values.config, listen: values.listen, purge: values["no-purge"] !== true });
     if (command === "demo")
       return await runDemo({ port: values.port, miners: values.miners, duration: values.duration });
     throw new CliError(command === undefined ? "a command is needed: serve or demo" : `unknown command: ${command}`, 2);

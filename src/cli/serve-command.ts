@@ -10,6 +10,8 @@ import { shutdownSignal } from "./shutdown-signal.js";
 export interface ServeFlags {
   readonly config?: string | undefined;
   readonly listen?: string | undefined;
+  /** `false` with `--no-purge`. @defaultValue true */
+  readonly purge?: boolean;
 }
 
 /**
@@ -34,7 +36,14 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const redis = await connectRedis({ host: endpoint.host, port: endpoint.port, password, db: database }, log);
   let service: ApiService;
   try {
-    service = await ApiService.start({ redis, prefix: config.prefix, api: config.api, listen, log });
+    service = await ApiService.start({
+      redis,
+      prefix: config.prefix,
+      api: config.api,
+      listen,
+      log,
+      purge: flags.purge ?? true,
+    });
   } catch (error) {
     redis.disconnect();
     throw error;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
+import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { startRedisServer } from "../../src/process/redis-server-process.js";
 import { startCli } from "../support/cli-process.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
@@ -83,6 +84,20 @@ describe("open-pool-stats serve, as a child process", () => {
     expect(exit.code).toBe(0);
     expect(exit.stdout).toMatch(/ Starting API in purge-only mode\n/);
     expect(exit.stdout).not.toMatch(/API listening|Stats collection/);
+  });
+
+  it("with --no-purge serves without ever purging (an instance on a read-only replica)", async () => {
+    const p = prefix();
+    await seedGolden(redis, scenario, p);
+    const before = await redis.zcard(new PoolKeys(p).hashrate());
+    const cli = startCli(["serve", "--config", configFile(p, {}), "--no-purge"]);
+    const port = Number((await cli.waitFor(LISTENING))[1]);
+    expect((await request(port, "/api/blocks")).status).toBe(200);
+    const exit = await cli.stop("SIGTERM");
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toMatch(/ Purging disabled \(--no-purge\)\n/);
+    expect(exit.stdout).not.toMatch(/Purged stale stats/);
+    expect(await redis.zcard(new PoolKeys(p).hashrate())).toBe(before); // nothing trimmed
   });
 
   it.skipIf(!inject("redisServerAvailable"))(
