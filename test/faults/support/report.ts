@@ -6,9 +6,14 @@ import { appendFileSync } from "node:fs";
  */
 export function report(name: string, numbers: Readonly<Record<string, unknown>>): void {
   const text = Object.entries(numbers)
-    .map(([key, value]) => `${key}=${typeof value === "number" ? Math.round(value * 10) / 10 : String(value)}`)
+    .map(([key, value]) => `${key}=${typeof value === "number" ? round(value) : String(value)}`)
     .join(" ");
   console.log(`[reliability] ${name}: ${text}`);
   const file = process.env.FAULT_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify({ name, ...numbers })}\n`);
+}
+
+/** Whole numbers from 100 up, three significant digits below. */
+function round(value: number): number {
+  return Math.abs(value) >= 100 || Number.isInteger(value) ? Math.round(value) : Number(value.toPrecision(3));
 }
