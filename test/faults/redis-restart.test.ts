@@ -4,7 +4,7 @@ import { failOnProcessErrors } from "../support/process-errors.js";
 import { MINER } from "./support/fault-pool.js";
 import { runOutage } from "./support/outage.js";
 import { report } from "./support/report.js";
-import { type SingleRig, startSingleRig } from "./support/single-rig.js";
+import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/single-rig.js";
 
 /**
  * Redis crashes (SIGKILL) while a read is in flight, stays down 1.5 s, and restarts on the
@@ -22,7 +22,9 @@ afterEach(async () => {
   rig = undefined;
 });
 
-describe("Redis restarted", () => {
+const skip = singleRigSkipReason();
+
+describe.skipIf(skip !== undefined)(`Redis restarted${skip ? ` (skipped: ${skip})` : ""}`, () => {
   it("in the middle of a collection: the last snapshot is served, aging; collection resumes", async () => {
     rig = await startSingleRig();
     const { server, api } = rig;

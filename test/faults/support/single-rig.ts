@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { inject } from "vitest";
 import { SERVICE_REDIS_OPTIONS } from "../../../src/backend/service-redis-options.js";
 import { activeResources, settleResources } from "../../support/active-resources.js";
 import { uniquePrefix } from "../../support/redis.js";
@@ -23,8 +24,16 @@ export interface SingleRig {
    * Stops the cache, closes the HTTP server and the API's connection, and reports what
    * leaked: handles still open beyond those held before the API started, and the
    * connection's final status (`"end"` once fully closed). Then stops the server.
+   * `disconnect` closes the connection at once instead of sending QUIT (for a hung server).
    */
-  teardown(): Promise<{ leaks: string[]; clientStatus: string }>;
+  teardown(options?: { disconnect?: boolean }): Promise<{ leaks: string[]; clientStatus: string }>;
+}
+
+/** Why the single-server fault cases cannot run here, or `undefined` when they can. */
+export function singleRigSkipReason(): string | undefined {
+  return inject("redisServerAvailable")
+    ? undefined
+    : "redis-server is not on PATH (only REDIS_URL given); these cases start, pause and kill their own";
 }
 
 export async function startSingleRig(): Promise<SingleRig> {
@@ -52,11 +61,12 @@ export async function startSingleRig(): Promise<SingleRig> {
     clientErrors,
     reconnects: () => reconnects,
     api,
-    teardown: async () => {
+    teardown: async ({ disconnect = false } = {}) => {
       try {
         await api.close();
         const ended = new Promise((resolve) => client.once("end", resolve));
-        await client.quit().catch(() => client.disconnect());
+        if (disconnect) client.disconnect();
+        else await client.quit().catch(() => client.disconnect());
         await ended;
         return { leaks: await settleResources(before), clientStatus: client.status };
       } finally {
