@@ -1,6 +1,6 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { commandError, isWrongType, runMulti } from "./command-runner.js";
+import { commandError, isWrongType, runMulti, runPipeline } from "./command-runner.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./redis-client.js";
 
 /** How a score range is read. @internal */
@@ -125,7 +125,11 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
   const inFlight: Sent[] = [];
   const send = (kind: Sent["kind"], commands: readonly RedisCommand[], sliceWidth = 0): void => {
     stats.commands++;
-    const reply = runMulti(client, commands, read.operation, atomic);
+    // One command is atomic by itself: a MULTI around it would only cost two more.
+    const reply =
+      commands.length === 1
+        ? runPipeline(client, commands, read.operation)
+        : runMulti(client, commands, read.operation, atomic);
     // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
     // awaits this one, and its failure must not become an unhandled rejection.
     reply.catch(() => {});
