@@ -35,9 +35,11 @@ export type { StatsSnapshot } from "./cache/snapshot.js";
 export { StatsCache } from "./cache/stats-cache.js";
 export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
 
+export { CLUSTER_SLOTS, crc16, keySlot } from "./cluster/key-slot.js";
+
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
 export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
-export { convertLuck, type LuckRow } from "./convert/luck.js";
+export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
 export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
 export { convertNodeStates, type NodeState } from "./convert/node-states.js";

@@ -53,6 +53,8 @@ export interface HashrateCycle {
   readonly aggregates: Map<string, ShareAggregate>;
   /** Malformed members currently in the window. */
   readonly malformed: number;
+  /** Whether `P:hashrate` holds another Redis type (read as empty). */
+  readonly wrongType: boolean;
   /** Replies of the snapshot commands sent along with the first read. */
   readonly snapshotReplies: readonly CommandReply[];
   readonly report: HashrateCycleReport;
@@ -84,6 +86,8 @@ export class HashrateCollector {
     private readonly key: string,
     private readonly windowS: number,
     options: HashrateCollectorOptions = {},
+    /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
+    private readonly atomic = true,
   ) {
     this.overlapS = options.overlapSeconds ?? 10;
     this.repairS = options.repairSeconds ?? 300;
@@ -125,6 +129,7 @@ export class HashrateCollector {
     let largestReply = 0;
     let snapshotReplies: readonly CommandReply[] = [];
     let verified = false;
+    let wrongType = false;
     for (let attempt = 0; attempt < 3 && !verified; attempt++) {
       this.window.truncateFrom(from);
       this.window.evictBefore(cutoff);
@@ -137,12 +142,14 @@ export class HashrateCollector {
         lastCommands: [["zcount", this.key, String(cutoff), "+inf"]],
         onChunk: (chunk) => this.window.addReply(chunk, onMalformed),
         operation: "collectStats",
+        atomic: this.atomic,
       });
       if (attempt === 0) snapshotReplies = result.firstReplies;
       membersRead += result.members;
       commands += result.commands;
       largestReply = Math.max(largestReply, result.largestReply);
       const zcount = result.lastReplies[0];
+      wrongType = result.wrongType;
       const expected = result.wrongType ? 0 : zcount?.ok ? Number(zcount.value) : Number.NaN;
       verified = expected === this.window.count;
       if (!verified) {
@@ -157,6 +164,7 @@ export class HashrateCollector {
     return {
       aggregates: this.window.aggregates(),
       malformed: this.window.malformedCount,
+      wrongType,
       snapshotReplies,
       report: { mode, membersRead, commands, largestReply, verified, held: this.window.count },
     };

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../time/duration.js";
-import { runCommand, runMulti } from "./command-runner.js";
+import { runCommand, runMulti, runPipeline } from "./command-runner.js";
 import { HashrateCollector, type HashrateCollectorOptions, type HashrateCycleReport } from "./hashrate-collector.js";
 import {
   type CollectStatsArgs,
@@ -64,6 +64,16 @@ export interface RedisStatsBackendOptions {
   readonly readStrategy?: ReadStrategy;
   /** Tuning of the incremental and chunked window reads. */
   readonly hashrate?: HashrateCollectorOptions;
+  /**
+   * Whether each read round trip is one MULTI/EXEC, an atomic snapshot of its keys (as
+   * in the original). `false` sends the same commands as plain pipelines: no longer
+   * atomic, but an ioredis `Cluster` with `scaleReads: "slave"` (or `"all"`) can then
+   * answer them from replicas — ioredis always sends a MULTI to the master. A plain
+   * `Redis` connected to a replica serves the reads either way. The purge and the
+   * `"original"` strategy write, so they need the master whatever this says.
+   * @defaultValue true
+   */
+  readonly atomicReads?: boolean;
 }
 
 /**
@@ -71,7 +81,9 @@ export interface RedisStatsBackendOptions {
  * semantics of open-ethereum-pool's API module (`storage/redis.go`).
  *
  * Each method is one read of the original: a plan (the commands, in `reads/`) run in one
- * MULTI, and a pure transform of the replies (the converters in `convert/`). Values the
+ * MULTI, and a pure transform of the replies (the converters in `convert/`). On a Redis
+ * Cluster give the prefix a hash tag (`"{eth}"`) to keep that one MULTI; with an untagged
+ * prefix each read is split into one MULTI per hash slot (not atomic as a whole). Values the
  * original holds as int64 or big.Int come back as `bigint`; malformed members are
  * skipped, counted per key in `malformed` and reported to `onMalformed`; failures of
  * Redis itself reject with `BackendUnavailableError`. Nothing here throws because of data.
@@ -93,6 +105,7 @@ export class RedisStatsBackend {
   private readonly scanCount: number;
   private readonly strategy: ReadStrategy;
   private readonly hashrateOptions: HashrateCollectorOptions;
+  private readonly atomic: boolean;
   /** One in-memory window per window length (a host normally uses one). */
   private readonly collectors = new Map<number, HashrateCollector>();
   private lastReport: HashrateCycleReport | undefined;
@@ -105,6 +118,7 @@ export class RedisStatsBackend {
     this.scanCount = positiveInteger("scanCount", options.scanCount ?? 100);
     this.strategy = readStrategy(options.readStrategy ?? "incremental");
     this.hashrateOptions = collectorOptions(options.hashrate ?? {});
+    this.atomic = booleanOption("atomicReads", options.atomicReads ?? true);
   }
 
   /** How the last `collectStats` read the pool window (`undefined` for the `"original"` strategy). */
@@ -131,7 +145,8 @@ export class RedisStatsBackend {
     };
     const tally = this.tally();
     if (this.strategy === "original") {
-      const replies = await runMulti(this.redis, planOriginalCollectStats(this.keys, args), "collectStats");
+      const plan = planOriginalCollectStats(this.keys, args);
+      const replies = await runMulti(this.redis, plan, "collectStats", this.atomic);
       return transformOriginalCollectStats(replies, this.keys, args, tally);
     }
     return this.collectFromWindow(args, tally);
@@ -141,15 +156,21 @@ export class RedisStatsBackend {
     const key = this.keys.hashrate();
     let collector = this.collectors.get(args.windowS);
     if (collector === undefined) {
-      collector = new HashrateCollector(this.redis, key, args.windowS, this.hashrateOptions);
+      collector = new HashrateCollector(this.redis, key, args.windowS, this.hashrateOptions, this.atomic);
       // "chunked" keeps nothing between calls: a fresh collector reads the whole window.
-      if (this.strategy === "incremental") this.collectors.set(args.windowS, collector);
+      if (this.strategy === "incremental") {
+        // Each window held costs memory: a host uses one; keep a few at most.
+        if (this.collectors.size >= MAX_WINDOWS_HELD)
+          this.collectors.delete(this.collectors.keys().next().value as number);
+        this.collectors.set(args.windowS, collector);
+      }
     }
     const cycle = await collector.collect(args.nowS, planPoolSnapshot(this.keys, args), (member, reason) =>
       tally.notify(key, member, reason),
     );
     this.lastReport = cycle.report;
     tally.record(key, cycle.malformed);
+    if (cycle.wrongType) tally.add(key, "", "wrong-type");
     const hashrate = finalizeMiners(cycle.aggregates, args.nowS, args.windowS);
     return transformPoolSnapshot(cycle.snapshotReplies, this.keys, args, hashrate, tally);
   }
@@ -163,7 +184,7 @@ export class RedisStatsBackend {
    */
   async collectLuckStats(windows: readonly number[]): Promise<LuckStats> {
     const checked = luckWindows(windows);
-    const replies = await runMulti(this.redis, planLuckStats(this.keys, checked), "collectLuckStats");
+    const replies = await runMulti(this.redis, planLuckStats(this.keys, checked), "collectLuckStats", this.atomic);
     return transformLuckStats(replies, this.keys, checked, this.tally());
   }
 
@@ -180,6 +201,7 @@ export class RedisStatsBackend {
       this.redis,
       planMinerStats(this.keys, checkedLogin, rowLimit("maxPayments", maxPayments)),
       "getMinerStats",
+      this.atomic,
     );
     return transformMinerStats(replies, this.keys, checkedLogin, this.tally());
   }
@@ -201,11 +223,11 @@ export class RedisStatsBackend {
     };
     if (this.strategy === "original") {
       const plan = planOriginalWorkersStats(this.keys, checkedLogin, args);
-      const replies = await runMulti(this.redis, plan, "collectWorkersStats");
+      const replies = await runMulti(this.redis, plan, "collectWorkersStats", this.atomic);
       return transformOriginalWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
     }
     const chunk = this.hashrateOptions.resyncChunkSize ?? 10_000;
-    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally());
+    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
   }
 
   /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
@@ -216,14 +238,16 @@ export class RedisStatsBackend {
 
   /** The proxies' live states from `P:nodes`, sorted by node id: the original's `GetNodeStates`. */
   async getNodeStates(): Promise<NodeStates> {
-    const replies = await runMulti(this.redis, planNodeStates(this.keys), "getNodeStates");
+    // A bare HGETALL, as the original sends it: it reads one key, so a MULTI adds nothing.
+    const replies = await runPipeline(this.redis, planNodeStates(this.keys), "getNodeStates");
     return transformNodeStates(replies, this.keys, this.tally());
   }
 
   /**
    * The purge, the original's `FlushStaleStats(window, largeWindow)`: trims `P:hashrate`
    * to the window and every `P:hashrate:<login>` to the large window (found with SCAN,
-   * never KEYS).
+   * never KEYS). On a Cluster every master is scanned. It writes, so it needs the master:
+   * on a replica it rejects with `ReadOnlyReplicaError`.
    */
   async flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult> {
     const args = {
@@ -242,6 +266,9 @@ export class RedisStatsBackend {
   }
 }
 
+/** How many distinct hashrate windows an incremental backend keeps in memory at once. */
+const MAX_WINDOWS_HELD = 4;
+
 /** A hashrate window in whole seconds; zero would divide by zero in the original. */
 function windowSeconds(name: string, value: DurationInput): number {
   const seconds = durationSeconds(value);
@@ -254,6 +281,11 @@ function rowLimit(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new InvalidArgumentError(name, `must be a non-negative integer (0 = all), got ${String(value)}`);
   }
+  return value;
+}
+
+function booleanOption(name: string, value: boolean): boolean {
+  if (typeof value !== "boolean") throw new InvalidArgumentError(name, `must be a boolean, got ${String(value)}`);
   return value;
 }
 

@@ -1,12 +1,13 @@
 import type { MalformedTally } from "../convert/malformed.js";
 import { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { isWrongType } from "./command-runner.js";
+import { commandError, isWrongType } from "./command-runner.js";
 import type { CommandReply } from "./redis-client.js";
 
 /**
  * Reads typed values out of a read's replies. A key of the wrong Redis type is counted
- * as malformed and read as empty; any other command error fails the read.
+ * as malformed and read as empty; any other command error fails the read (see
+ * `commandError`).
  * @internal
  */
 export class ReplyReader {
@@ -65,7 +66,7 @@ export class ReplyReader {
       this.wrongType(key);
       return undefined;
     }
-    throw new BackendUnavailableError(this.operation, reply.error);
+    throw commandError(this.operation, reply.error);
   }
 
   private wrongType(key: string): void {

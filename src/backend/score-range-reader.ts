@@ -1,6 +1,6 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { isWrongType, runMulti } from "./command-runner.js";
+import { commandError, isWrongType, runMulti } from "./command-runner.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./redis-client.js";
 
 /** How a score range is read. @internal */
@@ -21,6 +21,11 @@ export interface ScoreRangeRead {
   readonly onChunk: (chunk: ZsetWithScores) => void;
   /** The operation name for errors. */
   readonly operation: string;
+  /**
+   * Each round trip one MULTI (an atomic snapshot), or a plain pipeline that ioredis's
+   * `scaleReads` can send to a replica. @defaultValue true
+   */
+  readonly atomic?: boolean;
 }
 
 /** What a range read did. @internal */
@@ -42,8 +47,8 @@ export interface ScoreRangeResult {
 /**
  * Reads every member of `key` with score ≥ `from`, in bounded commands, without writing.
  *
- * One MULTI first: a `ZCOUNT` of the range and its first `chunkSize` members (plus
- * `firstCommands`). When that was all, the read is one round trip, like the original's.
+ * One MULTI (a pipeline when not `atomic`) first: a `ZCOUNT` of the range and its first
+ * `chunkSize` members (plus `firstCommands`). When that was all, the read is one round trip, like the original's.
  * Otherwise the rest is read in score slices `[a, b)`, each sized from the count to hold
  * about `chunkSize` members. A slice is one atomic `ZRANGE … BYSCORE` without `LIMIT`, so
  * no offset can shift under concurrent writes, and no member straddles two slices; two
@@ -53,6 +58,7 @@ export interface ScoreRangeResult {
  * @internal
  */
 export async function readScoreRange(client: RedisClient, read: ScoreRangeRead): Promise<ScoreRangeResult> {
+  const atomic = read.atomic ?? true;
   const first = read.firstCommands ?? [];
   const last = read.lastCommands ?? [];
   const from = formatScore(read.from);
@@ -65,6 +71,7 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
       ...last,
     ],
     read.operation,
+    atomic,
   );
   const firstReplies = head.slice(0, first.length);
   const counted = value(head[first.length], read.operation);
@@ -118,7 +125,7 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
     const range: RedisCommand = isLast
       ? ["zrange", read.key, formatScore(a), "+inf", "BYSCORE", "WITHSCORES"]
       : ["zrange", read.key, formatScore(a), `(${b}`, "BYSCORE", "WITHSCORES"];
-    const sent = runMulti(client, isLast ? [range, ...last] : [range], read.operation).then((replies) => {
+    const sent = runMulti(client, isLast ? [range, ...last] : [range], read.operation, atomic).then((replies) => {
       const reply = value(replies[0], read.operation);
       return { members: reply === WRONG_TYPE ? [] : (toZsetWithScores(reply) ?? []), tail: replies.slice(1) };
     });
@@ -154,7 +161,7 @@ function value(reply: CommandReply | undefined, operation: string): unknown {
   if (reply === undefined) throw new BackendUnavailableError(operation, new Error("missing reply"));
   if (reply.ok) return reply.value;
   if (isWrongType(reply.error)) return WRONG_TYPE;
-  throw new BackendUnavailableError(operation, reply.error);
+  throw commandError(operation, reply.error);
 }
 
 /** A score as Redis holds it (not truncated): `"inf"` and `"-inf"` included. */

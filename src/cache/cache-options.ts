@@ -44,6 +44,14 @@ export interface StatsCacheOptions {
    * @defaultValue `false`
    */
   readonly staleWhileRevalidate?: boolean;
+  /**
+   * Whether this instance purges stale shares (`flushStaleStats`) at start and every
+   * `purgeInterval`. Turn it off for an API instance that reads from a read-only replica
+   * while another instance (e.g. one with `purgeOnly`) purges on the master — the
+   * original's recommended split, which our write-free reads make possible.
+   * @defaultValue `true`
+   */
+  readonly purge?: boolean;
 }
 
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
@@ -54,6 +62,7 @@ export interface ResolvedStatsCacheOptions {
   readonly notFoundTtlMs: number;
   readonly maxNotFound: number;
   readonly staleWhileRevalidate: boolean;
+  readonly purge: boolean;
 }
 
 /** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
@@ -62,6 +71,7 @@ export const STATS_CACHE_OPTION_DEFAULTS = Object.freeze({
   evictAfterIntervals: 20,
   maxNotFound: 10_000,
   staleWhileRevalidate: false,
+  purge: true,
 } as const);
 
 /**
@@ -90,8 +100,14 @@ export function resolveStatsCacheOptions(
       `must be true or false, got ${describe(staleWhileRevalidate)}`,
     );
   }
+  const purge = options.purge ?? d.purge;
+  if (typeof purge !== "boolean")
+    throw new InvalidConfigError("purge", `must be true or false, got ${describe(purge)}`);
+  if (!purge && config.purgeOnly)
+    throw new InvalidConfigError("purge", "false with purgeOnly would leave nothing to do");
   return Object.freeze({
     now,
+    purge,
     maxAccounts: bound("maxAccounts", options.maxAccounts ?? d.maxAccounts),
     evictAfterIntervals,
     notFoundTtlMs:

@@ -58,6 +58,7 @@ export class StatsCache {
   /** The end of the serial queue of collections and purges; never rejects. */
   private tail: Promise<void> = Promise.resolve();
   private readonly timers: { collect?: Timer; purge?: Timer } = {};
+  private readonly purges: boolean;
 
   /**
    * @param backend - the reads, usually a `RedisStatsBackend`; the cache never closes its connection
@@ -70,6 +71,7 @@ export class StatsCache {
     const settings = resolveStatsCacheOptions(options, this.config);
     this.backend = backend;
     this.now = settings.now;
+    this.purges = settings.purge;
     this.accounts = new AccountCache(
       {
         now: settings.now,
@@ -168,11 +170,11 @@ export class StatsCache {
   }
 
   private async runStart(generation: number): Promise<void> {
-    await this.enqueue("purge", generation);
+    if (this.purges) await this.enqueue("purge", generation);
     if (!this.config.purgeOnly) await this.enqueue("collect", generation);
     if (generation !== this.generation) return; // stopped meanwhile
     if (!this.config.purgeOnly) this.schedule("collect", generation);
-    this.schedule("purge", generation);
+    if (this.purges) this.schedule("purge", generation);
   }
 
   /** Arms the timer of `job`; when it fires, the job joins the queue and re-arms once it ends. */

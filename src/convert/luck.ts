@@ -17,18 +17,17 @@ export interface LuckRow {
  * the number actually taken (`"4"`, not `"5"`, when only 4 exist), then stops at the first
  * window that could not be filled. With no blocks the result is `{"0": zeros}`.
  *
- * Unlike the original, a block with difficulty 0 (whose ratio is NaN or ±Inf, which makes
- * Go fail the whole `/api/blocks` body) is left out of the `luck` mean; it still counts
- * in the rates. (The backend reports such blocks as `zero-difficulty`.)
+ * Unlike the original, a block whose ratio is not a finite float64 (see {@link luckRatio}:
+ * difficulty 0, which makes Go fail the whole `/api/blocks` body, or numbers beyond
+ * float64) is left out of the `luck` mean; it still counts in the rates. (The backend
+ * reports such blocks as `zero-difficulty` or `luck-overflow`.)
  *
  * @param windows - positive window sizes; sorted here (the original sorts them at start-up)
  */
 export function convertLuck(blocks: readonly BlockRow[], windows: readonly number[]): Map<string, LuckRow> {
   const rows = new Map<string, LuckRow>();
   const sorted = [...windows].sort((a, b) => a - b);
-  const ratios = blocks.map((block) =>
-    block.difficulty === 0n ? undefined : Number(block.shares) / Number(block.difficulty),
-  );
+  const ratios = blocks.map(luckRatio);
   for (const window of sorted) {
     let total = 0;
     let sharesDiff = 0;
@@ -54,4 +53,16 @@ export function convertLuck(blocks: readonly BlockRow[], windows: readonly numbe
     if (total < window) break;
   }
   return rows;
+}
+
+/**
+ * A block's `shares / difficulty` as the original computes it, `float64(shares) / float64(difficulty)`.
+ *
+ * @returns `undefined` when that is not a finite number: difficulty 0 (NaN or ±Inf, which
+ *   Go's encoder refuses), or a share sum beyond float64's range (~1.8e308), which only
+ *   exact bigints can hold (the original clamps it to int64 first)
+ */
+export function luckRatio(block: Pick<BlockRow, "shares" | "difficulty">): number | undefined {
+  const ratio = Number(block.shares) / Number(block.difficulty);
+  return Number.isFinite(ratio) ? ratio : undefined;
 }

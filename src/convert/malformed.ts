@@ -6,7 +6,9 @@
  * - `not-a-bool`: a bool field that Go would silently read as false;
  * - `bad-score`: a score of NaN, ±inf or beyond int64 (Go's conversion is undefined);
  * - `wrong-type`: the key holds another Redis type (WRONGTYPE), so the whole key is skipped;
- * - `zero-difficulty`: a block left out of the luck mean because it would be NaN or ±Inf.
+ * - `zero-difficulty`: a block left out of the luck mean because it would be NaN or ±Inf;
+ * - `luck-overflow`: a block left out of the luck mean because its shares or difficulty
+ *   are beyond float64, so its ratio is NaN or ±Inf.
  */
 export type MalformedReason =
   | "too-few-fields"
@@ -14,7 +16,8 @@ export type MalformedReason =
   | "not-a-bool"
   | "bad-score"
   | "wrong-type"
-  | "zero-difficulty";
+  | "zero-difficulty"
+  | "luck-overflow";
 
 /** One skipped value, as reported to the `onMalformed` callback. */
 export interface MalformedEvent {

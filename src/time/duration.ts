@@ -122,8 +122,11 @@ function fraction(digits: string, unit: bigint): bigint {
 /**
  * Formats milliseconds the way Go's `time.Duration.String` does (`5s`, `10m0s`, `1h30m0s`,
  * `500ms`), for log lines that read like the original's.
+ *
+ * @throws {@link InvalidDurationError} for NaN and ±Infinity (no Go duration prints them)
  */
 export function formatDuration(ms: number): string {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) throw new InvalidDurationError(ms, "not a finite number");
   const ns = BigInt(Math.round(ms * 1e6));
   return formatGoDurationNs(ns);
 }

@@ -1,3 +1,4 @@
+import { commandError } from "../backend/command-runner.js";
 import type { CommandReply, RedisClient, RedisCommand } from "../backend/redis-client.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { CommandFailedError } from "../errors/command-failed-error.js";
@@ -16,11 +17,16 @@ function isReplyError(error: unknown): error is Error {
 }
 
 /**
- * The error for a failed command: {@link CommandFailedError} when Redis refused it,
- * {@link BackendUnavailableError} when it never got an answer.
+ * The error for a failed command: `ReadOnlyReplicaError` when it met a replica,
+ * `ClusterSlotError` when its keys span Cluster slots, {@link CommandFailedError} when
+ * Redis refused it otherwise, {@link BackendUnavailableError} when it never got an answer.
  */
 export function failure(operation: string, error: unknown, command: RedisCommand | undefined, partial: boolean): Error {
-  if (!isReplyError(error)) return new BackendUnavailableError(operation, error);
+  // Classified like the reads' failures first: READONLY (a replica) and slot errors (a
+  // Cluster with an untagged prefix, whose MULTIs span slots) are about where the write
+  // went, not about the data, and get their own typed errors.
+  const classified = commandError(operation, error);
+  if (!(classified instanceof BackendUnavailableError) || !isReplyError(error)) return classified;
   return new CommandFailedError(
     operation,
     { ...(command === undefined ? {} : { command: command.map(String) }), partial, reason: error.message },

@@ -9,6 +9,7 @@ import type { StatsSnapshot } from "../../src/cache/snapshot.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import type { BlockRow } from "../../src/convert/blocks.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
+import { InvalidConfigError } from "../../src/errors/invalid-config-error.js";
 import { luckToGo, poolStatsToGo } from "../../src/json/compat-shapes.js";
 import { toGoJson } from "../../src/json/go-json.js";
 import { startRedisServer } from "../../src/process/redis-server-process.js";
@@ -82,6 +83,21 @@ function goldenText(fn: string, args: Record<string, unknown>): string {
 }
 
 describe("StatsCache start(): the original's start-up order and snapshot", () => {
+  it("with purge: false (an API instance on a read-only replica) never purges", async () => {
+    fakeTime();
+    const { cache, probe } = await setup({}, { cache: { purge: false } });
+    await cache.start();
+    const settled = () => probe.calls.every((call) => call.endedAt !== undefined);
+    for (let n = 2; n <= 3; n++) {
+      await vi.advanceTimersByTimeAsync(5000);
+      await until(() => probe.callsOf("collectStats").length === n && settled(), `collection ${n}`);
+    }
+    await vi.advanceTimersByTimeAsync(11 * 60_000); // past the purge interval (10 min)
+    await until(() => probe.callsOf("collectStats").length === 4 && settled(), "the collection due meanwhile");
+    expect(probe.callsOf("flushStaleStats")).toHaveLength(0);
+    expect(() => new StatsCache(probe.backend, { purgeOnly: true }, { purge: false })).toThrow(InvalidConfigError);
+  });
+
   it("purges, then collects with sorted luck windows, and serves the original's numbers", async () => {
     fakeTime();
     const { cache, probe, collected, purged } = await setup({ luckWindow: [256, 64, 128] });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
 /** The recorded runs of the original in ../shared/golden (see its README). */
 export interface GoldenScenario {
@@ -107,9 +107,22 @@ export function rekey(key: string, from: string, to: string): string {
   return key.startsWith(`${from}:`) ? `${to}${key.slice(from.length)}` : key;
 }
 
-/** Replays a scenario's state under `prefix` (the key is argv[1] of every command). */
-export async function seedGolden(redis: Redis, scenario: GoldenScenario, prefix: string): Promise<void> {
+/**
+ * Replays a scenario's state under `prefix` (the key is argv[1] of every command). On a
+ * Cluster the keys of an untagged prefix span slots, which one pipeline cannot hold:
+ * each command is routed by its key.
+ */
+export async function seedGolden(redis: Redis | Cluster, scenario: GoldenScenario, prefix: string): Promise<void> {
   if (scenario.commands.length === 0) return;
+  if (redis.isCluster) {
+    // Sent in one go: each node's connection keeps the order of the commands it gets.
+    await Promise.all(
+      scenario.commands.map(([name, key, ...rest]) =>
+        redis.call(name as string, rekey(key as string, scenario.prefix, prefix), ...rest),
+      ),
+    );
+    return;
+  }
   const pipeline = redis.pipeline();
   for (const [name, key, ...rest] of scenario.commands) {
     pipeline.call(name as string, rekey(key as string, scenario.prefix, prefix), ...rest);
@@ -120,17 +133,25 @@ export async function seedGolden(redis: Redis, scenario: GoldenScenario, prefix:
 
 /**
  * Every key under `prefix` with its type and full content, keys with the prefix cut off,
- * so two prefixes' states compare with `toEqual`.
+ * so two prefixes' states compare with `toEqual`. On a Cluster every master is scanned.
  */
-export async function dumpState(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+export async function dumpState(redis: Redis | Cluster, prefix: string): Promise<Record<string, unknown>> {
   const state: Record<string, unknown> = {};
-  let cursor = "0";
   const keys: string[] = [];
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`, "COUNT", 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== "0");
+  for (const node of redis.isCluster ? (redis as Cluster).nodes("master") : [redis as Redis]) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(
+        cursor,
+        "MATCH",
+        `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`,
+        "COUNT",
+        1000,
+      );
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== "0");
+  }
   for (const key of keys.sort()) {
     const type = await redis.type(key);
     const name = key.slice(prefix.length);
@@ -147,7 +168,7 @@ export async function dumpState(redis: Redis, prefix: string): Promise<Record<st
 
 /** Applies recorded commands (a `stateDelta`) under `prefix`. */
 export async function applyCommands(
-  redis: Redis,
+  redis: Redis | Cluster,
   commands: readonly (readonly string[])[],
   from: string,
   prefix: string,

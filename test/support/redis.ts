@@ -8,9 +8,10 @@ export function connect(): Redis {
   return new Redis(inject("redisUrl"), { lazyConnect: false, maxRetriesPerRequest: 1 });
 }
 
-/** A prefix no other test file uses: `t<random>`, or `{t<random>}` for a hash-tagged one. */
-export function uniquePrefix(label = "t"): string {
-  return `${label}${randomBytes(6).toString("hex")}`;
+/** A prefix no other test file uses: `t<random>`, or `{t<random>}` when `tagged` (Cluster hash tag). */
+export function uniquePrefix(label = "t", tagged = false): string {
+  const prefix = `${label}${randomBytes(6).toString("hex")}`;
+  return tagged ? `{${prefix}}` : prefix;
 }
 
 /** Deletes every key that starts with `prefix` (SCAN + UNLINK; never FLUSHALL). */
@@ -27,7 +28,7 @@ export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void
  * A connected client plus a function handing out fresh prefixes; every key under those
  * prefixes is deleted and the client closed after the file's tests.
  */
-export function useRedis(): { redis: Redis; prefix: (label?: string) => string } {
+export function useRedis(): { redis: Redis; prefix: (label?: string, tagged?: boolean) => string } {
   const redis = connect();
   const prefixes: string[] = [];
   afterAll(async () => {
@@ -36,8 +37,8 @@ export function useRedis(): { redis: Redis; prefix: (label?: string) => string }
   });
   return {
     redis,
-    prefix: (label) => {
-      const prefix = uniquePrefix(label);
+    prefix: (label, tagged) => {
+      const prefix = uniquePrefix(label, tagged);
       prefixes.push(prefix);
       return prefix;
     },

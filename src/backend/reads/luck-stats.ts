@@ -1,5 +1,5 @@
 import { convertBlocks } from "../../convert/blocks.js";
-import { convertLuck } from "../../convert/luck.js";
+import { convertLuck, luckRatio } from "../../convert/luck.js";
 import type { MalformedTally } from "../../convert/malformed.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import type { CommandReply, RedisCommand } from "../redis-client.js";
@@ -34,7 +34,10 @@ export function transformLuckStats(
     [keys.immature(), immature],
     [keys.matured(), matured],
   ] as const) {
-    for (const block of blocks) if (block.difficulty === 0n) tally.add(key, block.nonce, "zero-difficulty");
+    for (const block of blocks) {
+      if (luckRatio(block) !== undefined) continue;
+      tally.add(key, block.nonce, block.difficulty === 0n ? "zero-difficulty" : "luck-overflow");
+    }
   }
   const rows = convertLuck([...immature, ...matured], windows);
   return { rows, malformed: tally.snapshot() };

@@ -1,8 +1,7 @@
-import type { Redis } from "ioredis";
 import type { MalformedTally } from "../../convert/malformed.js";
 import { BackendUnavailableError } from "../../errors/backend-unavailable-error.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
-import { isWrongType, runCommand, runPipeline } from "../command-runner.js";
+import { commandError, isCluster, isRedirection, isWrongType, runCommand, runPipeline } from "../command-runner.js";
 import type { RedisClient, RedisCommand } from "../redis-client.js";
 
 /** Arguments of a purge, already validated. @internal */
@@ -32,8 +31,14 @@ export function planMinerTrim(key: string, args: PurgeArgs): RedisCommand {
 /**
  * The original's FlushStaleStats (reference §2.7), without its two defects: keys are
  * recognised by stripping the known prefix (never by splitting on `:`), and each SCAN
- * batch's trims go out as one pipeline instead of one round trip per miner. On a
- * Cluster every master is scanned, and its keys are trimmed on that master.
+ * batch's trims go out as one pipeline instead of one round trip per miner.
+ *
+ * On a Cluster every master is scanned (`cluster.nodes("master")`) and its keys are
+ * trimmed on that master in one pipeline. A key whose slot moved away meanwhile
+ * (resharding: the node answers `MOVED`/`ASK`) is trimmed again through the Cluster
+ * client, which follows the redirection; a key met on two masters while its slot
+ * migrates is trimmed once. A key that moves to an already scanned master during the
+ * walk is left for the next purge (the purge is periodic; nothing is counted twice).
  */
 export async function runPurge(
   client: RedisClient,
@@ -43,7 +48,7 @@ export async function runPurge(
 ): Promise<{ removed: number; minerKeys: number }> {
   let removed = 0;
   try {
-    removed += Number(await runCommand(client, planPoolTrim(keys, args), "flushStaleStats"));
+    removed += Number(await runCommand(client, planPoolTrim(keys, args), OPERATION));
   } catch (error) {
     if (!(error instanceof BackendUnavailableError && error.cause instanceof Error && isWrongType(error.cause)))
       throw error;
@@ -53,7 +58,7 @@ export async function runPurge(
   for (const node of scanNodes(client)) {
     let cursor = "0";
     do {
-      const reply = (await runCommand(node, planMinerKeyScan(keys, cursor, args.scanCount), "flushStaleStats")) as [
+      const reply = (await runCommand(node, planMinerKeyScan(keys, cursor, args.scanCount), OPERATION)) as [
         string,
         string[],
       ];
@@ -63,21 +68,55 @@ export async function runPurge(
       const replies = await runPipeline(
         node,
         fresh.map((key) => planMinerTrim(key, args)),
-        "flushStaleStats",
+        OPERATION,
       );
+      const moved: string[] = [];
       replies.forEach((reply, i) => {
+        const key = fresh[i] as string;
         if (reply.ok) removed += Number(reply.value);
-        else if (isWrongType(reply.error)) tally.add(fresh[i] as string, "", "wrong-type");
-        else throw new BackendUnavailableError("flushStaleStats", reply.error);
+        else if (isWrongType(reply.error)) tally.add(key, "", "wrong-type");
+        else if (node !== client && isRedirection(reply.error)) moved.push(key);
+        else throw commandError(OPERATION, reply.error);
       });
+      // One command each: ioredis follows MOVED/ASK for single commands, not for
+      // pipelines holding writes. Only keys caught mid-resharding get here.
+      const counts = await Promise.all(moved.map((key) => trimRedirected(client, key, args, tally)));
+      for (const count of counts) removed += count;
     } while (cursor !== "0");
   }
   return { removed, minerKeys: seen.size };
 }
 
-/** The nodes whose keyspace a SCAN must walk: the client itself, or every Cluster master. */
+const OPERATION = "flushStaleStats";
+
+/** Trims one account key through the Cluster client; 0 (and counted) for a key of another type. */
+async function trimRedirected(
+  client: RedisClient,
+  key: string,
+  args: PurgeArgs,
+  tally: MalformedTally,
+): Promise<number> {
+  const [name, ...rest] = planMinerTrim(key, args);
+  try {
+    return Number(await client.call(name, ...rest));
+  } catch (error) {
+    if (error instanceof Error && isWrongType(error)) {
+      tally.add(key, "", "wrong-type");
+      return 0;
+    }
+    throw commandError(OPERATION, error);
+  }
+}
+
+/**
+ * The nodes whose keyspace a SCAN must walk: the client itself, or every Cluster master
+ * the client knows (replicas hold copies, and a SCAN there would count keys twice).
+ */
 function scanNodes(client: RedisClient): RedisClient[] {
-  if ("isCluster" in client && client.isCluster)
-    return (client as unknown as { nodes(role: "master"): Redis[] }).nodes("master");
-  return [client];
+  if (!isCluster(client)) return [client];
+  const masters = client.nodes("master");
+  // The pool trim above went through the Cluster, so its slot map is loaded: an empty
+  // list would make the purge silently skip every account key.
+  if (masters.length === 0) throw new BackendUnavailableError(OPERATION, new Error("the Cluster lists no master node"));
+  return masters;
 }

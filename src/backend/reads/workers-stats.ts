@@ -59,6 +59,7 @@ export async function readWorkersStats(
   args: WorkersStatsArgs,
   chunkSize: number,
   tally: MalformedTally,
+  atomic = true,
 ): Promise<WorkersStats> {
   const key = keys.minerHashrate(login);
   const groups = new Map<string, ShareAggregate>();
@@ -70,6 +71,7 @@ export async function readWorkersStats(
     chunkSize,
     onChunk: (chunk) => aggregateShares(chunk, args.nowS - args.smallWindowS, sink, groups),
     operation: "collectWorkersStats",
+    atomic,
   });
   if (result.wrongType) tally.add(key, "", "wrong-type");
   return { ...finalizeWorkers(groups, args.nowS, args.smallWindowS, args.largeWindowS), malformed: tally.snapshot() };

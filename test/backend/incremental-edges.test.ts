@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
+import { PoolKeys } from "../../src/keys/pool-keys.js";
+import { useRedis } from "../support/redis.js";
+
+const { redis, prefix } = useRedis();
+
+describe("incremental collection edges", () => {
+  it("counts a P:hashrate of the wrong type once, like the other strategies, and reads the rest", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    await redis.set(keys.hashrate(), "not a zset");
+    await redis.hset(keys.stats(), "roundShares", "42");
+    for (const readStrategy of ["incremental", "chunked", "original"] as const) {
+      const backend = new RedisStatsBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
+      const stats = await backend.collectStats("30m", 0, 0);
+      expect(stats.malformed, readStrategy).toEqual({ [keys.hashrate()]: 1 });
+      expect(stats.minersTotal).toBe(0);
+      expect(stats.stats.get("roundShares")).toBe(42n);
+    }
+  });
+
+  it("a clock that goes back starts the window again from Redis", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    let nowMs = 1_700_000_000_000;
+    const backend = new RedisStatsBackend(redis, { prefix: p, now: () => nowMs });
+    await redis.zadd(keys.hashrate(), 1_699_999_500, "2000000000:0xaaa:w:1", 1_699_999_900, "2000000000:0xbbb:w:1");
+    expect((await backend.collectStats("10m", 0, 0)).minersTotal).toBe(2);
+    nowMs += 300_000; // 0xaaa's share leaves the 10 min window
+    expect((await backend.collectStats("10m", 0, 0)).minersTotal).toBe(1);
+    nowMs -= 300_000; // and comes back when the clock is set back
+    expect((await backend.collectStats("10m", 0, 0)).minersTotal).toBe(2);
+    expect(backend.lastHashrateRead?.mode).toBe("cold");
+  });
+});
