@@ -9,10 +9,17 @@ export interface HashrateCollectorOptions {
   /**
    * Seconds before the previous collection's clock that every cycle reads again and
    * replaces, so shares stamped a little late (proxy clocks lagging, writes in flight,
-   * equal scores written across two cycles) are never lost.
-   * @defaultValue 10
+   * equal scores written across two cycles) are never lost. This is the minimum: after a
+   * cycle that needed a repair (a share stamped later than the overlap), the overlap
+   * doubles, up to `maxOverlapSeconds`, then shrinks back by a second per clean cycle.
+   * @defaultValue 5
    */
   readonly overlapSeconds?: number;
+  /**
+   * The largest the overlap grows to after repairs.
+   * @defaultValue 120
+   */
+  readonly maxOverlapSeconds?: number;
   /**
    * When the held count disagrees with Redis's, this many seconds are re-read before
    * falling back to a full resync.
@@ -26,8 +33,8 @@ export interface HashrateCollectorOptions {
    */
   readonly tailChunkSize?: number;
   /**
-   * Members per command during a cold start or resync (about 10 ms each at 10,000).
-   * @defaultValue 10000
+   * Members per command during a cold start or resync (about 5 ms each at 5,000).
+   * @defaultValue 5000
    */
   readonly resyncChunkSize?: number;
 }
@@ -46,6 +53,8 @@ export interface HashrateCycleReport {
   readonly verified: boolean;
   /** Shares held after the cycle (malformed ones included). */
   readonly held: number;
+  /** The overlap (seconds) the next cycle will re-read. */
+  readonly overlapSeconds: number;
 }
 
 /** What {@link HashrateCollector.collect} returns. @internal */
@@ -76,7 +85,10 @@ export class HashrateCollector {
   private readonly window = new ShareWindow();
   private lastNowS: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly overlapS: number;
+  private readonly minOverlapS: number;
+  private readonly maxOverlapS: number;
+  /** The overlap in use: grows after a repair, shrinks back while cycles verify. */
+  private overlapS: number;
   private readonly repairS: number;
   private readonly tailChunk: number;
   private readonly resyncChunk: number;
@@ -89,10 +101,12 @@ export class HashrateCollector {
     /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
     private readonly atomic = true,
   ) {
-    this.overlapS = options.overlapSeconds ?? 10;
+    this.minOverlapS = options.overlapSeconds ?? 5;
+    this.maxOverlapS = Math.max(this.minOverlapS, options.maxOverlapSeconds ?? 120);
+    this.overlapS = this.minOverlapS;
     this.repairS = options.repairSeconds ?? 300;
     this.tailChunk = options.tailChunkSize ?? 2000;
-    this.resyncChunk = options.resyncChunkSize ?? 10_000;
+    this.resyncChunk = options.resyncChunkSize ?? 5000;
   }
 
   /** (login, second) entries held: what the window costs in memory. */
@@ -161,12 +175,23 @@ export class HashrateCollector {
     }
     // Unverified means writers raced us three times; the next cycle starts cold.
     this.lastNowS = verified ? nowS : undefined;
+    // Shares arrive later than the overlap on this pool: widen it, or relax it again.
+    if (mode === "repair") this.overlapS = Math.min(this.maxOverlapS, Math.max(1, this.overlapS) * 2);
+    else if (mode === "tail" && this.overlapS > this.minOverlapS) this.overlapS--;
     return {
       aggregates: this.window.aggregates(),
       malformed: this.window.malformedCount,
       wrongType,
       snapshotReplies,
-      report: { mode, membersRead, commands, largestReply, verified, held: this.window.count },
+      report: {
+        mode,
+        membersRead,
+        commands,
+        largestReply,
+        verified,
+        held: this.window.count,
+        overlapSeconds: this.overlapS,
+      },
     };
   }
 }

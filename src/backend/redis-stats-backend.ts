@@ -226,7 +226,7 @@ export class RedisStatsBackend {
       const replies = await runMulti(this.redis, plan, "collectWorkersStats", this.atomic);
       return transformOriginalWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
     }
-    const chunk = this.hashrateOptions.resyncChunkSize ?? 10_000;
+    const chunk = this.hashrateOptions.resyncChunkSize ?? 5000;
     return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
   }
 
@@ -323,6 +323,7 @@ function collectorOptions(options: HashrateCollectorOptions): HashrateCollectorO
     }
   };
   check("overlapSeconds", 0);
+  check("maxOverlapSeconds", 0);
   check("repairSeconds", 0);
   check("tailChunkSize", 1);
   check("resyncChunkSize", 1);

@@ -34,3 +34,26 @@ describe("incremental collection edges", () => {
     expect(backend.lastHashrateRead?.mode).toBe("cold");
   });
 });
+
+describe("the overlap adapts to late shares", () => {
+  it("doubles after a repair and relaxes back a second per clean cycle", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    let nowMs = 1_700_000_000_000;
+    const backend = new RedisStatsBackend(redis, { prefix: p, now: () => nowMs, hashrate: { overlapSeconds: 2 } });
+    await redis.zadd(keys.hashrate(), 1_699_999_990, "2000000000:0xaaa:w:1");
+    await backend.collectStats("30m", 0, 0);
+    expect(backend.lastHashrateRead?.overlapSeconds).toBe(2);
+    nowMs += 5000;
+    // A share stamped 60 s ago, written only now: beyond the overlap.
+    await redis.zadd(keys.hashrate(), 1_699_999_945, "2000000000:0xbbb:w:1");
+    const repaired = await backend.collectStats("30m", 0, 0);
+    expect(backend.lastHashrateRead).toMatchObject({ mode: "repair", verified: true, overlapSeconds: 4 });
+    expect(repaired.minersTotal).toBe(2);
+    for (const expected of [3, 2, 2]) {
+      nowMs += 5000;
+      await backend.collectStats("30m", 0, 0);
+      expect(backend.lastHashrateRead).toMatchObject({ mode: "tail", overlapSeconds: expected });
+    }
+  });
+});
