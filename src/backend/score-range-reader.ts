@@ -48,13 +48,15 @@ export interface ScoreRangeResult {
  * Reads every member of `key` with score ≥ `from`, in bounded commands, without writing.
  *
  * One MULTI (a pipeline when not `atomic`) first: a `ZCOUNT` of the range and its first
- * `chunkSize` members (plus `firstCommands`). When that was all, the read is one round trip, like the original's.
- * Otherwise the rest is read in score slices `[a, b)`, each sized from the count to hold
- * about `chunkSize` members. A slice is one atomic `ZRANGE … BYSCORE` without `LIMIT`, so
- * no offset can shift under concurrent writes, and no member straddles two slices; two
- * slices are in flight at a time so Redis works while the client parses. Redis serves
- * other clients between slices, so no single command blocks it for long (about 1 µs a
- * member). A second with more than `chunkSize` members is still read whole.
+ * `chunkSize` members (plus `firstCommands` and `lastCommands`). When that was all, the
+ * read is one round trip, like the original's. Otherwise the rest up to now is read in
+ * score slices `[a, b)`, each sized from the count to hold about `chunkSize` members: a
+ * slice is one atomic `ZRANGE … BYSCORE` without `LIMIT`, so no offset can shift under
+ * concurrent writes and no member straddles two slices; two are in flight at a time so
+ * Redis works while the client parses. Beyond now (future scores, `+inf`) the read goes
+ * on in pages of `chunkSize` (`LIMIT 0 n`), each cut at its last score. Redis serves
+ * other clients between commands, so none blocks it for long (about 1 µs a member). Only
+ * a single score held by more than `chunkSize` members is read in one larger command.
  * @internal
  */
 export async function readScoreRange(client: RedisClient, read: ScoreRangeRead): Promise<ScoreRangeResult> {
@@ -64,95 +66,130 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
   const from = formatScore(read.from);
   const head = await runMulti(
     client,
-    [
-      ...first,
-      ["zcount", read.key, from, "+inf"],
-      ["zrange", read.key, from, "+inf", "BYSCORE", "LIMIT", 0, read.chunkSize, "WITHSCORES"],
-      ...last,
-    ],
+    [...first, ["zcount", read.key, from, "+inf"], pageCommand(read, from), ...last],
     read.operation,
     atomic,
   );
   const firstReplies = head.slice(0, first.length);
   const counted = value(head[first.length], read.operation);
   const page = value(head[first.length + 1], read.operation);
+  let lastReplies: readonly CommandReply[] = head.slice(first.length + 2);
   if (counted === WRONG_TYPE || page === WRONG_TYPE) {
-    return {
-      firstReplies,
-      lastReplies: head.slice(first.length + 2),
-      members: 0,
-      commands: 1,
-      largestReply: 0,
-      wrongType: true,
-    };
+    return { firstReplies, lastReplies, members: 0, commands: 1, largestReply: 0, wrongType: true };
   }
-  const members = toZsetWithScores(page) ?? [];
-  let total = members.length / 2;
-  let largest = total;
-  if (total < read.chunkSize) {
+  const stats = { members: 0, commands: 1, largest: 0 };
+  const deliver = (members: ZsetWithScores): void => {
+    const n = members.length / 2;
+    stats.members += n;
+    stats.largest = Math.max(stats.largest, n);
     read.onChunk(members);
-    return {
-      firstReplies,
-      lastReplies: head.slice(first.length + 2),
-      members: total,
-      commands: 1,
-      largestReply: largest,
-      wrongType: false,
-    };
-  }
-  // The page ended inside the range: keep what lies strictly below its last score, and
-  // read from that score on in slices (the members at that score are read again, whole).
-  const boundary = rawScore(members[members.length - 1]);
-  let kept = members.length;
-  while (kept > 0 && rawScore(members[kept - 1]) >= boundary) kept -= 2;
-  read.onChunk(members.slice(0, kept));
-  total = kept / 2;
-  let remaining = Math.max(1, Number(counted) - total);
-  // Slices up to now; one open-ended slice takes whatever lies beyond (future scores, +inf).
-  const end = read.nowS + 1;
-  const span = Number.isFinite(boundary) ? Math.max(1, end - boundary) : 1;
-  let width = Math.max(1, Math.ceil((span * read.chunkSize) / remaining));
-  let commands = 1;
-  let lastReplies: readonly CommandReply[] = [];
-
-  let lower = boundary;
-  const sendSlice = (): Promise<{ members: ZsetWithScores; tail: readonly CommandReply[] }> => {
-    const a = lower;
-    const isLast = !Number.isFinite(a) || a + width >= end;
-    const b = isLast ? Number.POSITIVE_INFINITY : Math.floor(a) + width;
-    lower = b;
-    commands++;
-    const range: RedisCommand = isLast
-      ? ["zrange", read.key, formatScore(a), "+inf", "BYSCORE", "WITHSCORES"]
-      : ["zrange", read.key, formatScore(a), `(${b}`, "BYSCORE", "WITHSCORES"];
-    const sent = runMulti(client, isLast ? [range, ...last] : [range], read.operation, atomic).then((replies) => {
-      const reply = value(replies[0], read.operation);
-      return { members: reply === WRONG_TYPE ? [] : (toZsetWithScores(reply) ?? []), tail: replies.slice(1) };
-    });
-    // The next slice is sent before the current one is awaited: if the current one fails,
-    // nobody awaits the next, and its failure must not become an unhandled rejection.
-    sent.catch(() => {});
-    return sent;
   };
 
-  let inFlight = sendSlice();
-  for (;;) {
-    const next = lower === Number.POSITIVE_INFINITY ? undefined : sendSlice();
-    const slice = await inFlight;
-    const got = slice.members.length / 2;
-    read.onChunk(slice.members);
-    total += got;
-    largest = Math.max(largest, got);
-    remaining = Math.max(1, remaining - got);
-    // Adapt the width to the density actually met (shares are not uniform in time).
-    width = Math.max(1, Math.round((width * read.chunkSize) / Math.max(got, 1)));
-    if (next === undefined) {
-      lastReplies = slice.tail;
-      break;
+  // Where the next read starts, and whether that bound is exclusive ("(score").
+  let lower = { score: read.from, exclusive: false };
+  let pending: Bound | undefined; // a single score to read whole before going on
+  let done = false;
+  const end = read.nowS + 1; // slices up to now; pages beyond
+  let width = 1;
+
+  /** Takes a full page: delivers what lies below its last score, and returns where to go on. */
+  const consumePage = (members: ZsetWithScores): void => {
+    if (members.length / 2 < read.chunkSize) {
+      deliver(members);
+      done = true;
+      return;
     }
-    inFlight = next;
+    const boundary = rawScore(members[members.length - 1]);
+    let kept = members.length;
+    while (kept > 0 && rawScore(members[kept - 1]) >= boundary) kept -= 2;
+    deliver(members.slice(0, kept));
+    if (kept === 0) {
+      // One score fills the page: read that score whole, then go on after it.
+      pending = { score: boundary, exclusive: false };
+      lower = { score: boundary, exclusive: true };
+    } else {
+      lower = { score: boundary, exclusive: false };
+    }
+  };
+
+  const headMembers = toZsetWithScores(page) ?? [];
+  consumePage(headMembers);
+  if (done) return { firstReplies, lastReplies, ...result(stats), wrongType: false };
+  const remaining = Math.max(1, Number(counted) - stats.members);
+  width = Math.max(1, Math.floor((Math.max(1, end - lower.score) * read.chunkSize) / remaining));
+
+  type Sent = { kind: "slice" | "score" | "page"; reply: Promise<readonly CommandReply[]>; width: number };
+  const inFlight: Sent[] = [];
+  const send = (kind: Sent["kind"], commands: readonly RedisCommand[], sliceWidth = 0): void => {
+    stats.commands++;
+    const reply = runMulti(client, commands, read.operation, atomic);
+    // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
+    // awaits this one, and its failure must not become an unhandled rejection.
+    reply.catch(() => {});
+    inFlight.push({ kind, reply, width: sliceWidth });
+  };
+  const sendNext = (): boolean => {
+    if (pending !== undefined) {
+      const score = formatScore(pending.score);
+      send("score", [["zrange", read.key, score, score, "BYSCORE", "WITHSCORES"]]);
+      pending = undefined;
+      return true;
+    }
+    if (Number.isFinite(lower.score) && lower.score < end) {
+      const upper = Math.min(end, Math.floor(lower.score) + width);
+      send(
+        "slice",
+        [["zrange", read.key, boundText(lower), `(${upper}`, "BYSCORE", "WITHSCORES"]],
+        upper - lower.score,
+      );
+      lower = { score: upper, exclusive: false };
+      return true;
+    }
+    // Beyond now: a page, whose end decides what comes next, so nothing is sent after it.
+    send("page", [pageCommand(read, boundText(lower)), ...last]);
+    return false;
+  };
+
+  let open = true; // whether another request may be sent before the next reply
+  while (!done) {
+    while (open && inFlight.length < 2) open = sendNext();
+    const sent = inFlight.shift() as Sent;
+    const replies = await sent.reply;
+    const reply = value(replies[0], read.operation);
+    const members = reply === WRONG_TYPE ? [] : (toZsetWithScores(reply) ?? []);
+    if (sent.kind === "page") {
+      lastReplies = replies.slice(1);
+      consumePage(members);
+      open = true;
+    } else {
+      deliver(members);
+      if (sent.kind === "slice") {
+        // Adapt the width to the density this slice met (shares are not uniform in time),
+        // rounding down and at most doubling: one sparse slice must not make the next huge.
+        const got = members.length / 2;
+        const fit = Math.floor((sent.width * read.chunkSize) / Math.max(got, 1));
+        width = Math.max(1, Math.min(fit, Math.ceil(sent.width) * 2));
+      }
+    }
   }
-  return { firstReplies, lastReplies, members: total, commands, largestReply: largest, wrongType: false };
+  return { firstReplies, lastReplies, ...result(stats), wrongType: false };
+}
+
+interface Bound {
+  readonly score: number;
+  readonly exclusive: boolean;
+}
+
+function pageCommand(read: ScoreRangeRead, min: string): RedisCommand {
+  return ["zrange", read.key, min, "+inf", "BYSCORE", "LIMIT", 0, read.chunkSize, "WITHSCORES"];
+}
+
+function boundText(bound: Bound): string {
+  return (bound.exclusive ? "(" : "") + formatScore(bound.score);
+}
+
+function result(stats: { members: number; commands: number; largest: number }) {
+  return { members: stats.members, commands: stats.commands, largestReply: stats.largest };
 }
 
 const WRONG_TYPE = Symbol("wrong-type");

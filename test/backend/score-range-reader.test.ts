@@ -64,3 +64,22 @@ describe("readScoreRange", () => {
     expect(result.wrongType).toBe(true);
   });
 });
+
+describe("readScoreRange keeps every command bounded", () => {
+  it("reads a crowd of future scores in pages, and a single crowded score whole", async () => {
+    const key = `${prefix()}:z`;
+    const args: (string | number)[] = [];
+    for (let i = 0; i < 120; i++) args.push(990 + (i % 10), `now${String(i).padStart(3, "0")}`);
+    for (let i = 0; i < 300; i++) args.push(2000 + i, `future${String(i).padStart(3, "0")}`); // clocks ahead
+    for (let i = 0; i < 25; i++) args.push(5000, `crowd${i}`); // one score, more than a chunk
+    args.push("+inf", "forever");
+    await redis.zadd(key, ...args);
+    const { seen, result } = await readAll(key, 900, 20);
+    const flat = await redis.zrange(key, "900", "+inf", "BYSCORE", "WITHSCORES");
+    const expected: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) expected.push(`${flat[i]}@${flat[i + 1]}`);
+    expect(seen).toEqual(expected);
+    expect(result.largestReply).toBeLessThanOrEqual(25); // only the single crowded score exceeds 20
+    expect(result.commands).toBeGreaterThan(15);
+  });
+});
