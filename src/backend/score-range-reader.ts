@@ -115,8 +115,11 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
   const headMembers = toZsetWithScores(page) ?? [];
   consumePage(headMembers);
   if (done) return { firstReplies, lastReplies, ...result(stats), wrongType: false };
+  // The width that holds a chunk at the range's average density: slices start there and
+  // never grow past it (a gap in the data would otherwise widen them into a burst).
   const remaining = Math.max(1, Number(counted) - stats.members);
-  width = Math.max(1, Math.floor((Math.max(1, end - lower.score) * read.chunkSize) / remaining));
+  const averageWidth = Math.max(1, Math.floor((Math.max(1, end - lower.score) * read.chunkSize) / remaining));
+  width = averageWidth;
 
   type Sent = { kind: "slice" | "score" | "page"; reply: Promise<readonly CommandReply[]>; width: number };
   const inFlight: Sent[] = [];
@@ -164,11 +167,11 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
     } else {
       deliver(members);
       if (sent.kind === "slice") {
-        // Adapt the width to the density this slice met (shares are not uniform in time),
-        // rounding down and at most doubling: one sparse slice must not make the next huge.
+        // Narrow the width where shares are denser than average (bursts), rounding down;
+        // never widen past the average width.
         const got = members.length / 2;
         const fit = Math.floor((sent.width * read.chunkSize) / Math.max(got, 1));
-        width = Math.max(1, Math.min(fit, Math.ceil(sent.width) * 2));
+        width = Math.max(1, Math.min(fit, averageWidth));
       }
     }
   }
