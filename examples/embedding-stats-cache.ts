@@ -18,7 +18,7 @@ if (snapshot) console.log(`v${snapshot.version}: ${snapshot.stats.minersTotal} m
 const result = await cache.getAccount("0x8E550C57631C4743AC80A5441EFC6E7CDE71D248"); // lower-cased for you
 if (result.found)
   console.log(toGoJson(accountToGo(result.account))); // the original's /api/accounts body
-else console.log("no such miner (the original's 404)"); // a Redis failure rejects instead (a 500)
+else console.log("no such miner (the original's 404)"); // a Redis failure rejects instead (createApiHandler: 503)
 
 await cache.stop();
 await redis.quit();

@@ -15,6 +15,7 @@ export type {
   ReadReport,
   WorkersStats,
 } from "./backend/results.js";
+export { SERVICE_REDIS_OPTIONS } from "./backend/service-redis-options.js";
 
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
 export type { AccountCacheSizes } from "./cache/account-cache.js";
@@ -63,7 +64,28 @@ export { convertStringMap, type StringIntMap } from "./convert/string-map.js";
 export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type WorkersHashrate } from "./convert/workers.js";
 
 export * from "./errors/index.js";
-
+export { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./http/account-response.js";
+export type { ApiRequestContext } from "./http/api-request-context.js";
+export { API_HEADERS, type ApiFailure, type ApiResponse } from "./http/api-response.js";
+export { type ApiRouter, type ApiRouterOptions, createApiRouter } from "./http/api-router.js";
+export type { ApiStatsSource } from "./http/api-stats-source.js";
+export { buildBlocksResponse } from "./http/blocks-response.js";
+export {
+  type ApiErrorEvent,
+  type ApiHandlerOptions,
+  type ApiRequestListener,
+  createApiHandler,
+} from "./http/create-api-handler.js";
+export {
+  buildHealthResponse,
+  defaultStaleAfterMs,
+  type HealthBody,
+  type HealthRequestContext,
+} from "./http/health-response.js";
+export { buildMinersResponse } from "./http/miners-response.js";
+export { buildNotFoundResponse } from "./http/not-found-response.js";
+export { buildPaymentsResponse } from "./http/payments-response.js";
+export { buildStatsResponse } from "./http/stats-response.js";
 export {
   accountToGo,
   blocksToGo,
@@ -83,11 +105,9 @@ export {
 } from "./json/compat-shapes.js";
 export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./json/go-json.js";
 export { compareUtf8 } from "./json/utf8-order.js";
-
 export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
 export { type Clock, systemClock } from "./time/clock.js";
 export { type DurationInput, formatDuration, parseDuration } from "./time/duration.js";
-
 export { formatBlockMember, formatCandidateMember } from "./writer/members.js";
 export { RedisPoolWriter, type RedisPoolWriterOptions } from "./writer/redis-pool-writer.js";
 export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./writer/seed-shares.js";

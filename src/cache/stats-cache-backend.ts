@@ -6,5 +6,11 @@ import type { RedisStatsBackend } from "../backend/redis-stats-backend.js";
  */
 export type StatsCacheBackend = Pick<
   RedisStatsBackend,
-  "collectStats" | "collectLuckStats" | "flushStaleStats" | "minerExists" | "getMinerStats" | "collectWorkersStats"
+  | "collectStats"
+  | "collectLuckStats"
+  | "flushStaleStats"
+  | "minerExists"
+  | "getMinerStats"
+  | "collectWorkersStats"
+  | "getNodeStates"
 >;

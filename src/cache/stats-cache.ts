@@ -1,3 +1,4 @@
+import type { NodeStates } from "../backend/results.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { Clock } from "../time/clock.js";
 import { type AccountResult, loadAccount, normalizeLogin } from "./account.js";
@@ -29,6 +30,8 @@ type LoopJob = "collect" | "purge";
  *   collection keeps the previous one (its age, `snapshotAge()`, keeps growing) and is
  *   reported through `lastError` and the `error` event.
  * - `getAccount(login)` serves a miner's account from a bounded, single-flight cache.
+ * - `getNodeStates()` reads the proxies' live node states, one read shared by every
+ *   concurrent caller.
  *
  * Nothing it runs on its own can reject unhandled, whatever Redis does.
  *
@@ -59,6 +62,8 @@ export class StatsCache {
   private tail: Promise<void> = Promise.resolve();
   private readonly timers: { collect?: Timer; purge?: Timer } = {};
   private readonly purges: boolean;
+  /** The node-state read in flight, shared by its concurrent callers. */
+  private nodeRead: Promise<NodeStates> | undefined;
 
   /**
    * @param backend - the reads, usually a `RedisStatsBackend`; the cache never closes its connection
@@ -145,6 +150,7 @@ export class StatsCache {
     }
     await this.tail;
     await this.accounts.idle();
+    await this.nodeRead?.catch(() => undefined);
   }
 
   /**
@@ -162,6 +168,30 @@ export class StatsCache {
       throw new InvalidArgumentError("login", "must be a non-empty string");
     }
     return this.accounts.get(normalizeLogin(login));
+  }
+
+  /**
+   * The proxies' live states (`P:nodes`, sorted by node id): the original reads them on
+   * every `/api/stats` request, uncached, and so does this, with one difference that keeps
+   * Redis calm under load: callers that arrive while a read is in flight share it, so a
+   * burst of requests costs one `HGETALL` per round trip instead of one per request.
+   * Nothing is kept once the read settles: the next caller starts a new one. The result is
+   * deeply frozen. Works whether or not the loops are started.
+   *
+   * @throws {@link BackendUnavailableError} when Redis fails (every sharing caller gets the same error)
+   */
+  getNodeStates(): Promise<NodeStates> {
+    if (this.nodeRead !== undefined) return this.nodeRead;
+    // Frozen: every sharing caller gets the same object. A backend that throws instead of
+    // rejecting still gives a rejected promise.
+    const read = Promise.resolve()
+      .then(() => this.backend.getNodeStates())
+      .then(deepFreeze)
+      .finally(() => {
+        if (this.nodeRead === read) this.nodeRead = undefined;
+      });
+    this.nodeRead = read;
+    return read;
   }
 
   /** How many accounts and "not found" answers are cached, and how many refreshes run. */

@@ -1,6 +1,7 @@
-import { parseGoBool, parseGoInt, parseScore } from "./go-parse.js";
+import { parseGoBool, parseGoInt } from "./go-parse.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
+import { convertScoredMembers } from "./scored-members.js";
 
 /**
  * A block as the original's `BlockData` exposes it: candidates, immature and matured
@@ -40,27 +41,12 @@ const BLOCK_FIELDS = 8;
  * The original's `convertCandidateResults`.
  */
 export function convertCandidates(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): BlockRow[] {
-  const rows: BlockRow[] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const member = String(reply[i]);
-    const height = parseScore(reply[i + 1] as string | number);
-    if (height === undefined) {
-      onMalformed(member, "bad-score");
-      continue;
-    }
-    const parts = member.split(":");
-    if (parts.length < CANDIDATE_FIELDS) {
-      onMalformed(member, "too-few-fields");
-      continue;
-    }
+  return convertScoredMembers(reply, CANDIDATE_FIELDS, onMalformed, (parts, height) => {
     const timestamp = parseGoInt(parts[3] as string);
     const difficulty = parseGoInt(parts[4] as string);
     const shares = parseGoInt(parts[5] as string);
-    if (timestamp === undefined || difficulty === undefined || shares === undefined) {
-      onMalformed(member, "not-an-integer");
-      continue;
-    }
-    rows.push({
+    if (timestamp === undefined || difficulty === undefined || shares === undefined) return "not-an-integer";
+    return {
       height,
       timestamp,
       difficulty,
@@ -71,9 +57,8 @@ export function convertCandidates(reply: ZsetWithScores, onMalformed: MalformedS
       hash: "",
       reward: "",
       nonce: parts[0] as string,
-    });
-  }
-  return rows;
+    };
+  });
 }
 
 /**
@@ -82,33 +67,17 @@ export function convertCandidates(reply: ZsetWithScores, onMalformed: MalformedS
  * The original's `convertBlockResults`.
  */
 export function convertBlocks(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): BlockRow[] {
-  const rows: BlockRow[] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const member = String(reply[i]);
-    const height = parseScore(reply[i + 1] as string | number);
-    if (height === undefined) {
-      onMalformed(member, "bad-score");
-      continue;
-    }
-    const parts = member.split(":");
-    if (parts.length < BLOCK_FIELDS) {
-      onMalformed(member, "too-few-fields");
-      continue;
-    }
+  return convertScoredMembers(reply, BLOCK_FIELDS, onMalformed, (parts, height) => {
     const uncleHeight = parseGoInt(parts[0] as string);
     const timestamp = parseGoInt(parts[4] as string);
     const difficulty = parseGoInt(parts[5] as string);
     const shares = parseGoInt(parts[6] as string);
     if (uncleHeight === undefined || timestamp === undefined || difficulty === undefined || shares === undefined) {
-      onMalformed(member, "not-an-integer");
-      continue;
+      return "not-an-integer";
     }
     const orphan = parseGoBool(parts[1] as string);
-    if (orphan === undefined) {
-      onMalformed(member, "not-a-bool");
-      continue;
-    }
-    rows.push({
+    if (orphan === undefined) return "not-a-bool";
+    return {
       height,
       timestamp,
       difficulty,
@@ -119,7 +88,6 @@ export function convertBlocks(reply: ZsetWithScores, onMalformed: MalformedSink 
       hash: parts[3] as string,
       reward: parts[7] as string,
       nonce: parts[2] as string,
-    });
-  }
-  return rows;
+    };
+  });
 }

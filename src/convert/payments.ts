@@ -1,6 +1,7 @@
-import { parseGoInt, parseScore } from "./go-parse.js";
+import { parseGoInt } from "./go-parse.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
+import { convertScoredMembers } from "./scored-members.js";
 
 /** One payment of a miner's own list (`P:payments:<login>`, member `tx:amount`). */
 export interface AccountPayment {
@@ -27,29 +28,13 @@ export type PaymentRow = PoolPayment | AccountPayment;
  * row (`tx:amount`); a single field is malformed (the original panics).
  */
 export function convertPayments(reply: ZsetWithScores, onMalformed: MalformedSink = ignoreMalformed): PaymentRow[] {
-  const rows: PaymentRow[] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const member = String(reply[i]);
-    const timestamp = parseScore(reply[i + 1] as string | number);
-    if (timestamp === undefined) {
-      onMalformed(member, "bad-score");
-      continue;
-    }
-    const parts = member.split(":");
-    if (parts.length < 2) {
-      onMalformed(member, "too-few-fields");
-      continue;
-    }
+  return convertScoredMembers<PaymentRow>(reply, 2, onMalformed, (parts, timestamp) => {
     const withAddress = parts.length >= 3;
     const amount = parseGoInt((withAddress ? parts[2] : parts[1]) as string);
-    if (amount === undefined) {
-      onMalformed(member, "not-an-integer");
-      continue;
-    }
+    if (amount === undefined) return "not-an-integer";
     const tx = parts[0] as string;
-    rows.push(withAddress ? { timestamp, tx, address: parts[1] as string, amount } : { timestamp, tx, amount });
-  }
-  return rows;
+    return withAddress ? { timestamp, tx, address: parts[1] as string, amount } : { timestamp, tx, amount };
+  });
 }
 
 /** `true` for a row read from a 3-field member (it has an `address`). */

@@ -139,6 +139,14 @@ export class PoolKeys {
   }
 
   /**
+   * A SCAN `MATCH` pattern for every key of the pool (`P:*`), the prefix glob-escaped:
+   * what a tool that owns the whole prefix (the demo) deletes when it is done.
+   */
+  allKeysPattern(): string {
+    return `${escapeGlob(this.prefix)}:*`;
+  }
+
+  /**
    * The login of a `P:hashrate:<login>` key, or `undefined` for any other key.
    *
    * Found by stripping the known prefix, never by splitting on `:` (the original's

@@ -25,6 +25,12 @@ export interface StartRedisServerOptions {
   readonly args?: readonly string[];
   /** How long to wait for "Ready to accept connections". @defaultValue 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Start it in a process group of its own, so a terminal's Ctrl+C (sent to the whole
+   * foreground group) reaches only the parent, which then stops the server in order.
+   * @defaultValue false
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. @internal */
@@ -67,7 +73,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
       dir,
       ...(options.args ?? []),
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], detached: options.ownProcessGroup ?? false },
   );
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

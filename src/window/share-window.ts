@@ -70,15 +70,20 @@ export class ShareWindow {
         this.phantom(phantomSecond(rawScore), member, "bad-score", onMalformed);
         continue;
       }
-      const cut = member.indexOf(":");
-      if (cut < 0) {
-        this.phantom(score, member, "too-few-fields", onMalformed);
-        continue;
-      }
-      const diff = this.diffOf(member.slice(0, cut));
-      if (diff === undefined) {
-        this.phantom(score, member, "not-an-integer", onMalformed);
-        continue;
+      // The pool's usual difficulty prefix ("2000000000:") is recognised without a substring.
+      let cut = this.lastDiffText.length;
+      let diff: ExactInt | undefined = this.lastDiff;
+      if (cut === 0 || member.charCodeAt(cut) !== COLON || !member.startsWith(this.lastDiffText)) {
+        cut = member.indexOf(":");
+        if (cut < 0) {
+          this.phantom(score, member, "too-few-fields", onMalformed);
+          continue;
+        }
+        diff = this.diffOf(member.slice(0, cut));
+        if (diff === undefined) {
+          this.phantom(score, member, "not-an-integer", onMalformed);
+          continue;
+        }
       }
       const next = member.indexOf(":", cut + 1);
       const login = next < 0 ? member.slice(cut + 1) : member.slice(cut + 1, next);
@@ -156,6 +161,8 @@ export class ShareWindow {
     onMalformed(member, reason);
   }
 }
+
+const COLON = 58;
 
 /** Where a member with an unusable score sits in the score order (+inf stays forever). */
 function phantomSecond(rawScore: string | number): number {

@@ -5,22 +5,11 @@ import type { PoolStats } from "../../src/backend/results.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { startRedisServer } from "../../src/process/redis-server-process.js";
+import { rng } from "../support/random.js";
 import { useRedis } from "../support/redis.js";
 
 const { redis, prefix } = useRedis();
 const WINDOW = 120;
-
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const logins = ["0xaaa", "0xbbb", "0xccc", "0xddd", "0xeee"];
 

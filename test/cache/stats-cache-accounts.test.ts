@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import type { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import type { Account, AccountResult } from "../../src/cache/account.js";
 import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
@@ -15,7 +15,7 @@ import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { countCommands } from "../support/command-counter.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { instrument } from "../support/instrumented-backend.js";
-import { fixedClock, useRedis } from "../support/redis.js";
+import { failFastClient, fixedClock, useRedis } from "../support/redis.js";
 import { failOnUnhandledRejections } from "../support/unhandled-rejections.js";
 import { realSleep, until } from "../support/wait.js";
 
@@ -38,13 +38,7 @@ afterEach(async () => {
 
 /** A client of its own: its commands are counted, and a test may disconnect it. */
 async function ownClient(): Promise<Redis> {
-  const client = new Redis(inject("redisUrl"), {
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await failFastClient();
   cleanups.push(async () => client.disconnect());
   return client;
 }

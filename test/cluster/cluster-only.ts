@@ -6,19 +6,8 @@ import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { commandCalls, masterOfSlot, type TestCluster } from "../support/cluster.js";
+import { rng } from "../support/random.js";
 import { uniquePrefix } from "../support/redis.js";
-
-/** A deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

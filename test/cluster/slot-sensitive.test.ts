@@ -10,6 +10,7 @@ import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { clusterSkipReason, commandCalls, type TestCluster, useTestCluster } from "../support/cluster.js";
 import { applyCommands, dumpState, loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay, WRITES } from "../support/golden-replay.js";
+import { rng } from "../support/random.js";
 import { uniquePrefix, useRedis } from "../support/redis.js";
 import { clusterOnlySuites } from "./cluster-only.js";
 import { replicaSuites } from "./replicas.js";
@@ -132,18 +133,6 @@ function goldenSuite(target: Target, variant: { tagged: boolean; strategy: ReadS
       });
     });
   });
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function incrementalSuite(target: Target): void {

@@ -10,6 +10,7 @@ const METHODS: readonly Method[] = [
   "minerExists",
   "getMinerStats",
   "collectWorkersStats",
+  "getNodeStates",
 ];
 
 /** The reads of the collection loop (as opposed to account reads). */

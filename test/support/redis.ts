@@ -62,3 +62,15 @@ export function fixedClock(ms: number): {
     },
   };
 }
+
+/**
+ * A connected client of its own that fails fast (no retries, no reconnection), so a test
+ * may disconnect it to make Redis fail for real, or replace its methods to count them.
+ * The caller disconnects it.
+ */
+export async function failFastClient(url: string = inject("redisUrl")): Promise<Redis> {
+  const client = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+  client.on("error", () => {}); // connection errors surface as rejected commands
+  await client.connect();
+  return client;
+}

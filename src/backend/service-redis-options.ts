@@ -1,0 +1,26 @@
+/**
+ * The ioredis options we recommend for a connection that serves the API (the ones
+ * `open-pool-stats serve` and `demo` use): during a Redis outage every read fails at once
+ * (a 503 for an account, the last snapshot for the pool routes) instead of queueing, and
+ * the client reconnects by itself, so the API heals within two seconds of Redis.
+ *
+ * - `enableOfflineQueue: false` — while disconnected, commands fail immediately.
+ * - `maxRetriesPerRequest: 0` — commands in flight when the connection drops fail too,
+ *   rather than being resent later (a stale read nobody waits for any more).
+ * - `commandTimeout: 10000` — a hung Redis cannot hold a request or `stop()` forever.
+ * - `connectTimeout: 5000` — the original's dial timeout.
+ * - `retryStrategy` — reconnect forever, backing off from 100 ms to at most 2 s (ioredis's
+ *   default goes up to 5 s).
+ *
+ * @example
+ * ```ts
+ * const redis = new Redis(process.env.REDIS_URL, { ...SERVICE_REDIS_OPTIONS });
+ * ```
+ */
+export const SERVICE_REDIS_OPTIONS = Object.freeze({
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  commandTimeout: 10_000,
+  connectTimeout: 5_000,
+  retryStrategy: (times: number): number => Math.min(100 * 2 ** Math.min(times - 1, 5), 2_000),
+});

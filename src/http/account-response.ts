@@ -1,0 +1,57 @@
+import type { Account } from "../cache/account.js";
+import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
+import { accountToGo } from "../json/compat-shapes.js";
+import { toGoJson } from "../json/go-json.js";
+import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
+import { type ApiResponse, apiResponse } from "./api-response.js";
+import type { ApiStatsSource } from "./api-stats-source.js";
+import { freshnessHeaders } from "./freshness-headers.js";
+
+/**
+ * The original's route pattern for a login: `0x` and exactly 40 hex digits of any case
+ * (`0X…`, 39 or 41 digits do not match).
+ */
+export const ACCOUNT_LOGIN_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+
+/**
+ * `/api/accounts/<login>`: the miner's account, lower-cased login.
+ *
+ * - 200 with the original's body (serialized once per cached account entry);
+ * - 404, empty body, when the miner does not exist, and for a login the original's route
+ *   would not match (checked here, before any Redis command, so a host routing with its
+ *   own framework gets the original's answers);
+ * - 503 with `Retry-After` when Redis fails (the original answers 404 or 500), `failure`
+ *   set; any other error rejects (a host's router turns it into a 500).
+ *
+ * @param login - the path segment, as requested (percent-decoded)
+ */
+export async function buildAccountResponse(
+  source: ApiStatsSource,
+  login: string,
+  context?: ApiRequestContext,
+): Promise<ApiResponse> {
+  const ctx = resolveRequestContext(context, source.config);
+  if (typeof login !== "string" || !ACCOUNT_LOGIN_PATTERN.test(login)) return apiResponse(404, "");
+  let result: Awaited<ReturnType<ApiStatsSource["getAccount"]>>;
+  try {
+    result = await source.getAccount(login);
+  } catch (error) {
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    return apiResponse(503, "", { "Retry-After": String(ctx.retryAfterSeconds) }, { kind: "account", error });
+  }
+  if (!result.found) return apiResponse(404, "");
+  const headers = ctx.freshnessHeaders ? freshnessHeaders(result.account.updatedAt, ctx.now) : undefined;
+  return apiResponse(200, accountBody(result.account), headers);
+}
+
+const accountBodies = new WeakMap<Account, Buffer>();
+
+/** An account entry is frozen and replaced on refresh: its body is built once. */
+function accountBody(account: Account): Buffer {
+  let body = accountBodies.get(account);
+  if (body === undefined) {
+    body = Buffer.from(`${toGoJson(accountToGo(account))}\n`);
+    accountBodies.set(account, body);
+  }
+  return body;
+}

@@ -1,0 +1,46 @@
+import type { ResolvedStatsCacheConfig } from "../cache/cache-config.js";
+
+/** Per-request settings of the response builders; every field is optional. */
+export interface ApiRequestContext {
+  /**
+   * The clock reading at request time, epoch ms: `now` in the `/api/stats` and
+   * `/api/miners` bodies, and the ages in the freshness headers.
+   * @defaultValue `Date.now()`
+   */
+  readonly now?: number;
+  /**
+   * Add `X-Stats-Version` and `X-Stats-Age-Ms` to responses served from the snapshot
+   * (and `X-Stats-Age-Ms` to accounts). Bodies are the same either way.
+   * @defaultValue `true`
+   */
+  readonly freshnessHeaders?: boolean;
+  /**
+   * The `Retry-After` of a 503, in seconds.
+   * @defaultValue the `statsCollectInterval`, rounded up to whole seconds
+   */
+  readonly retryAfterSeconds?: number;
+}
+
+/** {@link ApiRequestContext} with its defaults applied. @internal */
+export interface ResolvedRequestContext {
+  readonly now: number;
+  readonly freshnessHeaders: boolean;
+  readonly retryAfterSeconds: number;
+}
+
+/** Applies the defaults. @internal */
+export function resolveRequestContext(
+  context: ApiRequestContext | undefined,
+  config: Pick<ResolvedStatsCacheConfig, "statsCollectIntervalMs">,
+): ResolvedRequestContext {
+  return {
+    now: context?.now ?? Date.now(),
+    freshnessHeaders: context?.freshnessHeaders ?? true,
+    retryAfterSeconds: context?.retryAfterSeconds ?? defaultRetryAfterSeconds(config.statsCollectIntervalMs),
+  };
+}
+
+/** One collection interval, in whole seconds (at least 1): when fresh data can be expected. @internal */
+export function defaultRetryAfterSeconds(statsCollectIntervalMs: number): number {
+  return Math.max(1, Math.ceil(statsCollectIntervalMs / 1000));
+}

@@ -1,0 +1,31 @@
+import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
+import { type ApiResponse, apiResponse } from "./api-response.js";
+import type { ApiStatsSource } from "./api-stats-source.js";
+import { freshnessHeaders } from "./freshness-headers.js";
+import { snapshotBodies } from "./snapshot-bodies.js";
+
+/**
+ * `/api/blocks`: always 200. `candidates, candidatesTotal, immature, immatureTotal, luck,
+ * matured, maturedTotal` from the snapshot (`luck` is `null` without `luckWindow`), or
+ * `{}` without one. The body is one Buffer per snapshot.
+ *
+ * A luck row holding NaN or ±Infinity is left out (reported once per snapshot through
+ * `failure`) instead of blanking the whole body as the original does.
+ */
+export function buildBlocksResponse(source: ApiStatsSource, context?: ApiRequestContext): ApiResponse {
+  const ctx = resolveRequestContext(context, source.config);
+  const snapshot = source.snapshot;
+  if (snapshot === undefined) return apiResponse(200, "{}\n");
+  const bodies = snapshotBodies(snapshot);
+  const { body } = bodies.blocks();
+  const dropped = bodies.claimLuckReport();
+  const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;
+  const failure =
+    dropped === undefined
+      ? undefined
+      : {
+          kind: "luck" as const,
+          error: new Error(`luck rows ${dropped.join(", ")} left out of /api/blocks: not finite numbers`),
+        };
+  return apiResponse(200, body, headers, failure);
+}

@@ -1,0 +1,82 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiFailure, ApiResponse } from "./api-response.js";
+import { apiResponse } from "./api-response.js";
+import { type ApiRouterOptions, createApiRouter } from "./api-router.js";
+import type { ApiStatsSource } from "./api-stats-source.js";
+
+/** A failure behind a response, as {@link ApiHandlerOptions.onError} receives it. */
+export interface ApiErrorEvent extends ApiFailure {
+  /** The request method. */
+  readonly method: string;
+  /** The request target as received (path and query). */
+  readonly url: string;
+  /** The status answered (200 for a failed node read, 503, 500…). */
+  readonly status: number;
+}
+
+/** Options of {@link createApiHandler}. */
+export interface ApiHandlerOptions extends ApiRouterOptions {
+  /**
+   * Told about every failure behind a response (failed node reads, Redis failures behind
+   * 503s, luck rows left out, unexpected errors behind 500s), to log them. Exceptions it
+   * throws are ignored.
+   */
+  readonly onError?: (event: ApiErrorEvent) => void;
+}
+
+/** A `node:http` request listener. */
+export type ApiRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The original API as a plain `node:http` request listener, over a {@link StatsCache}:
+ *
+ * ```ts
+ * http.createServer(createApiHandler(cache)).listen(8080);
+ * ```
+ *
+ * Bodies are the original's bytes; every response has its three headers (plus
+ * `Content-Length`, and the freshness headers where they apply). Every method is answered
+ * like GET, as the original does (HEAD without the body). The listener never throws and
+ * never leaves a request unanswered: an unexpected error is a 500 with the three headers,
+ * reported to `onError`.
+ *
+ * @throws {@link InvalidConfigError} for a bad option, at once
+ */
+export function createApiHandler(source: ApiStatsSource, options: ApiHandlerOptions = {}): ApiRequestListener {
+  const router = createApiRouter(source, options);
+  const onError = options.onError;
+  const report = (req: IncomingMessage, status: number, failure: ApiFailure): void => {
+    if (onError === undefined) return;
+    try {
+      onError({ ...failure, method: req.method ?? "", url: req.url ?? "", status });
+    } catch {
+      // A logger that throws must not take the response down with it.
+    }
+  };
+  return (req, res) => {
+    void router(req.url ?? "/")
+      .then((response) => {
+        if (response.failure !== undefined) report(req, response.status, response.failure);
+        try {
+          send(res, response);
+        } catch (error) {
+          report(req, 500, { kind: "internal", error });
+          if (res.headersSent) res.destroy();
+          else send(res, apiResponse(500, ""));
+        }
+      })
+      .catch(() => {
+        // Not even a 500 could be written: end the exchange rather than leave it hanging.
+        res.destroy();
+      });
+  };
+}
+
+/** Writes `response` unless the client is gone; Node drops the body of a HEAD response itself. */
+function send(res: ServerResponse, response: ApiResponse): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  const { body } = response;
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  res.writeHead(response.status, { ...response.headers, "Content-Length": String(length) });
+  res.end(body);
+}

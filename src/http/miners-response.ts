@@ -1,0 +1,18 @@
+import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
+import { type ApiResponse, apiResponse } from "./api-response.js";
+import type { ApiStatsSource } from "./api-stats-source.js";
+import { freshnessHeaders, wholeMs } from "./freshness-headers.js";
+import { snapshotBodies } from "./snapshot-bodies.js";
+
+/**
+ * `/api/miners`: always 200. `hashrate, miners, minersTotal, now` from the snapshot
+ * (serialized once per snapshot; only `now` is per request), or `{}` without one.
+ */
+export function buildMinersResponse(source: ApiStatsSource, context?: ApiRequestContext): ApiResponse {
+  const ctx = resolveRequestContext(context, source.config);
+  const snapshot = source.snapshot;
+  if (snapshot === undefined) return apiResponse(200, "{}\n");
+  const { head, tail } = snapshotBodies(snapshot).miners();
+  const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;
+  return apiResponse(200, `${head}${wholeMs(ctx.now)}${tail}`, headers);
+}
