@@ -137,7 +137,8 @@ export class ShareWindow {
   }
 
   private diffOf(text: string): ExactInt | undefined {
-    if (text === this.lastDiffText) return this.lastDiff;
+    // "" is also the cache's empty state: it must be parsed (and rejected), never served from it.
+    if (text !== "" && text === this.lastDiffText) return this.lastDiff;
     const parsed = parseGoInt(text);
     if (parsed === undefined) return undefined;
     const value: ExactInt =

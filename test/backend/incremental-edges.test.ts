@@ -20,6 +20,20 @@ describe("incremental collection edges", () => {
     }
   });
 
+  it("an empty difficulty is malformed in every strategy, also as the first share read", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    // Found by the fault suite's Redis fuzz: the incremental window's cache of the last
+    // difficulty text started out as "", so an empty difficulty read first counted as 0.
+    await redis.zadd(keys.hashrate(), 1_699_999_000, ":0xaaa:w:1", 1_699_999_001, "2000000000:0xbbb:w:1");
+    for (const readStrategy of ["incremental", "chunked", "original"] as const) {
+      const backend = new RedisStatsBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
+      const stats = await backend.collectStats("30m", 0, 0);
+      expect(stats.malformed, readStrategy).toEqual({ [keys.hashrate()]: 1 });
+      expect([...stats.miners.keys()], readStrategy).toEqual(["0xbbb"]);
+    }
+  });
+
   it("a clock that goes back starts the window again from Redis", async () => {
     const p = prefix();
     const keys = new PoolKeys(p);

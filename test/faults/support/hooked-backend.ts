@@ -1,0 +1,58 @@
+import type { StatsCacheBackend } from "../../../src/cache/stats-cache-backend.js";
+
+type Method = keyof StatsCacheBackend;
+
+const METHODS: readonly Method[] = [
+  "collectStats",
+  "collectLuckStats",
+  "flushStaleStats",
+  "minerExists",
+  "getMinerStats",
+  "collectWorkersStats",
+  "getNodeStates",
+];
+
+/**
+ * A real backend (every read still goes to Redis) whose next call of a method can run an
+ * action first: the deterministic way to break Redis exactly when a given read starts,
+ * e.g. pause the server right before the second read of a collection, so that read is
+ * the one in flight when the server dies.
+ */
+export function hookBackend(inner: StatsCacheBackend): {
+  backend: StatsCacheBackend;
+  /** Arms `action` for the next call of `method`; resolves once it has run. */
+  beforeNext(method: Method, action: () => void | Promise<void>): Promise<void>;
+  /** How many times each method was called. */
+  calls: Map<Method, number>;
+} {
+  const armed = new Map<Method, () => Promise<void>>();
+  const calls = new Map<Method, number>();
+  const backend = {} as Record<Method, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of METHODS) {
+    const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
+    backend[method] = async (...args: unknown[]) => {
+      calls.set(method, (calls.get(method) ?? 0) + 1);
+      const action = armed.get(method);
+      if (action !== undefined) {
+        armed.delete(method);
+        await action();
+      }
+      return original(...args);
+    };
+  }
+  return {
+    backend: backend as unknown as StatsCacheBackend,
+    calls,
+    beforeNext: (method, action) =>
+      new Promise<void>((resolve, reject) => {
+        armed.set(method, async () => {
+          try {
+            await action();
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      }),
+  };
+}
