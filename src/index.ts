@@ -15,7 +15,7 @@ export type {
   ReadReport,
   WorkersStats,
 } from "./backend/results.js";
-export { SERVICE_REDIS_OPTIONS } from "./backend/service-redis-options.js";
+export { SERVICE_CLUSTER_OPTIONS, SERVICE_REDIS_OPTIONS } from "./backend/service-redis-options.js";
 
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
 export type { AccountCacheSizes } from "./cache/account-cache.js";

@@ -226,7 +226,7 @@ export class RedisStatsBackend {
       const replies = await runMulti(this.redis, plan, "collectWorkersStats", this.atomic);
       return transformOriginalWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
     }
-    const chunk = this.hashrateOptions.resyncChunkSize ?? 5000;
+    const chunk = this.hashrateOptions.resyncChunkSize ?? 2500;
     return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
   }
 

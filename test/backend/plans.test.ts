@@ -132,7 +132,7 @@ describe("on the wire (MONITOR): each read sends exactly its plan", () => {
       "MULTI",
       ...snapshot,
       `ZCOUNT ${p}:hashrate 1699998200 +inf`,
-      `ZRANGE ${p}:hashrate 1699998200 +inf BYSCORE LIMIT 0 5000 WITHSCORES`,
+      `ZRANGE ${p}:hashrate 1699998200 +inf BYSCORE LIMIT 0 2500 WITHSCORES`,
       `ZCOUNT ${p}:hashrate 1699998200 +inf`,
       "EXEC",
     ]);

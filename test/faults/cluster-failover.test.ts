@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster } from "ioredis";
 import { describe, expect, it } from "vitest";
+import { SERVICE_CLUSTER_OPTIONS } from "../../src/backend/service-redis-options.js";
 import { keySlot } from "../../src/cluster/key-slot.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { activeResources, settleResources } from "../support/active-resources.js";
@@ -25,17 +26,11 @@ failOnProcessErrors();
  * behind a dead node), and let the cluster's own MOVED answers and slot refreshes bring
  * the reads back once the replica is promoted.
  */
+/** The recommended options, with timeouts short enough for a test. */
 const FAIL_FAST_CLUSTER_OPTIONS = {
+  ...SERVICE_CLUSTER_OPTIONS,
   scaleReads: "master",
-  // No queue while the cluster is not ready: commands fail at once.
-  enableOfflineQueue: false,
-  // A failed-over slot answers MOVED once; a dead node makes ioredis retry elsewhere: a
-  // few tries, 100 ms apart, then the read fails (16 by default: up to 1.6 s per read).
-  maxRedirections: 4,
-  retryDelayOnFailover: 100,
-  retryDelayOnClusterDown: 100,
-  slotsRefreshTimeout: 1000,
-  redisOptions: { commandTimeout: 500, connectTimeout: 1000, maxRetriesPerRequest: 0 },
+  redisOptions: { ...SERVICE_CLUSTER_OPTIONS.redisOptions, commandTimeout: 500, connectTimeout: 1000 },
 } as const;
 
 const skip = clusterSkipReason();
