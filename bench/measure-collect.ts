@@ -28,6 +28,8 @@ export interface Sample {
   readonly bytes: number;
   /** The longest single command Redis ran for the collection (SLOWLOG), ms. */
   readonly maxCommandMs: number;
+  /** That command, its first words. */
+  readonly maxCommand: string;
   readonly commands: number;
   readonly identical?: boolean;
 }
@@ -51,7 +53,7 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
     const now = process.memoryUsage();
     peakHeap = Math.max(peakHeap, now.heapUsed);
     peakRss = Math.max(peakRss, now.rss);
-  }, 2);
+  }, 5);
   const t0 = performance.now();
   await collect();
   const ms = performance.now() - t0;
@@ -62,12 +64,17 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
   const out1 = await outputBytes(redis);
   const log = (await redis.slowlog("GET", 100_000)) as [number, number, number, string[]][];
   const ours = log.filter(([, , , argv]) => !["slowlog", "info", "config"].includes(String(argv[0]).toLowerCase()));
+  const longest = ours.reduce<[number, number, number, string[]] | undefined>(
+    (top, entry) => (top === undefined || entry[2] > top[2] ? entry : top),
+    undefined,
+  );
   return {
     ms,
     heapMb: (peakHeap - before.heapUsed) / 2 ** 20,
     rssMb: (peakRss - before.rss) / 2 ** 20,
     bytes: out1.value - out0.value - out0.replyBytes - 5,
-    maxCommandMs: Math.max(0, ...ours.map(([, , duration]) => duration)) / 1000,
+    maxCommandMs: (longest?.[2] ?? 0) / 1000,
+    maxCommand: (longest?.[3] ?? []).slice(0, 3).join(" "),
     commands: ours.length,
   };
 }
