@@ -44,7 +44,7 @@ export function renderChart(series: readonly Series[]): string {
       `<line x1="${x0 + PAD.left}" y1="${PAD.top}" x2="${x0 + PAD.left}" y2="${H - PAD.bottom}" stroke="#333"/>`,
       ...ticks.map(
         (t) =>
-          `<line x1="${x0 + PAD.left}" y1="${sy(t)}" x2="${x0 + W - PAD.right}" y2="${sy(t)}" stroke="#ddd"/><text x="${x0 + PAD.left - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="11">${formatTick(t)}${unit}</text>`,
+          `<line x1="${x0 + PAD.left}" y1="${sy(t)}" x2="${x0 + W - PAD.right}" y2="${sy(t)}" stroke="#ddd"/><text x="${x0 + PAD.left - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="11">${formatTick(t, unit)}</text>`,
       ),
       ...ns.map(
         (n) => `<text x="${sx(n)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11">${formatN(n)}</text>`,
@@ -82,8 +82,9 @@ function niceCeil(v: number): number {
   return Math.ceil(v / magnitude) * magnitude;
 }
 
-function formatTick(v: number): string {
-  return v >= 1000 ? `${v / 1000}k` : `${Number(v.toPrecision(3))}`;
+function formatTick(v: number, unit: string): string {
+  if (unit === " ms" && v >= 1000) return `${Number((v / 1000).toPrecision(3))} s`;
+  return `${Number(v.toPrecision(3))}${unit}`;
 }
 
 function formatN(n: number): string {
