@@ -68,7 +68,8 @@ export function renderChart(series: readonly Series[]): string {
         `<rect x="${20 + i * 200}" y="${H + 8}" width="14" height="4" fill="${s.color}"/><text x="${40 + i * 200}" y="${H + 14}" font-size="12">${s.name}</text>`,
     )
     .join("\n");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 30}" font-family="sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 30}" font-family="sans-serif" role="img">
+<title>Collection time and heap growth against shares in the window: ${series.map((s) => s.name).join(", ")}</title>
 <rect width="100%" height="100%" fill="white"/>
 ${panel(0, "Collection time (median)", (p) => p.ms, " ms", true)}
 ${panel(W, "Heap growth (peak)", (p) => p.heapMb, " MB", false)}
