@@ -13,7 +13,8 @@ import { cpus, loadavg, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { PoolKeys, poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { deletePoolKeys } from "../src/process/delete-pool-keys.js";
 import { startRedisServer } from "../src/process/redis-server-process.js";
 import { renderChart, type Series } from "./chart.js";
 import type { Job, Sample } from "./measure-collect.js";
@@ -60,21 +61,12 @@ function runJob(job: Job): Promise<{ samples: Sample[]; maxRssMb: number }> {
 
 /** Copies every key of `from` to `to` inside Redis (COPY), so each job starts from the same data. */
 async function clonePrefix(redis: Redis, from: string, to: string): Promise<void> {
-  await deletePrefix(redis, to);
+  await deletePoolKeys(redis, new PoolKeys(to));
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${from}:*`, "COUNT", 1000);
     cursor = next;
     for (const key of keys) await redis.copy(key, `${to}${key.slice(from.length)}`, "REPLACE");
-  } while (cursor !== "0");
-}
-
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
   } while (cursor !== "0");
 }
 
@@ -104,7 +96,7 @@ async function main(): Promise<void> {
   try {
     for (const n of sizes) {
       console.log(`\nN = ${n.toLocaleString("en")} shares (2,000 miners × 5 workers, 30 min window)`);
-      await deletePrefix(redis, "base");
+      await deletePoolKeys(redis, new PoolKeys("base"));
       progressDone = false;
       const t0 = performance.now();
       await seedPool(redis, "base", n, NOW_MS, (written) => progress("seeding", Math.min(written, n), n));

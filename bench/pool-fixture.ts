@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { PoolKeys, RedisPoolWriter } from "../src/index.js";
+import { rng } from "../test/support/random.js";
 
 /** The simulated pool of the benchmark: M miners × W workers, all on one share difficulty. */
 export interface PoolShape {
@@ -15,18 +16,6 @@ export const POOL: PoolShape = { miners: 2000, workers: 5, windowS: 1800, diff: 
 /** The miner logins: `0x` + 40 hex digits, deterministic. */
 export function logins(shape: PoolShape): string[] {
   return Array.from({ length: shape.miners }, (_, i) => `0x${(0x5eed0000 + i).toString(16).padStart(40, "0")}`);
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -7,6 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { PoolKeys } from "../src/keys/pool-keys.js";
+import { deletePoolKeys } from "../src/process/delete-pool-keys.js";
 import { startRedisServer } from "../src/process/redis-server-process.js";
 import { RedisPoolWriter } from "../src/writer/redis-pool-writer.js";
 import type { SeedShare } from "../src/writer/seed-shares.js";
@@ -54,14 +56,9 @@ try {
   console.log(
     `CPU: node ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, redis ${(await redisCpu()) - redisCpuBefore > 0 ? ((await redisCpu()) - redisCpuBefore).toFixed(2) : "?"} s`,
   );
-  console.log(`ZCARD ${prefix}:hashrate = ${await redis.zcard(`${prefix}:hashrate`)}`);
+  console.log(`ZCARD ${new PoolKeys(prefix).hashrate()} = ${await redis.zcard(new PoolKeys(prefix).hashrate())}`);
 } finally {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== "0");
+  await deletePoolKeys(redis, new PoolKeys(prefix));
   await redis.quit();
   await server?.stop();
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { StatsCacheConfig } from "../cache/cache-config.js";
 import { PoolKeys } from "../keys/pool-keys.js";
+import { deletePoolKeys } from "../process/delete-pool-keys.js";
 import { type RedisServerProcess, startRedisServer } from "../process/redis-server-process.js";
 import { ApiService } from "./api-service.js";
 import { CliError } from "./cli-error.js";
@@ -112,16 +113,10 @@ function after(seconds: number | undefined): Promise<string> {
   return new Promise((resolve) => setTimeout(() => resolve(`--duration ${seconds}`), seconds * 1000).unref());
 }
 
-/** Deletes the demo's keys (SCAN + UNLINK of its own prefix only); a failure is logged. */
+/** Deletes the demo's keys (its own prefix only); a failure is logged. */
 async function deleteKeys(redis: Redis, keys: PoolKeys, log: Logger): Promise<void> {
-  let cursor = "0";
-  let deleted = 0;
   try {
-    do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", keys.allKeysPattern(), "COUNT", 1000);
-      cursor = next;
-      if (batch.length > 0) deleted += await redis.unlink(...batch);
-    } while (cursor !== "0");
+    const deleted = await deletePoolKeys(redis, keys);
     log.info(`Deleted the demo's ${deleted} keys under "${keys.prefix}:"`);
   } catch (error) {
     log.error(`Could not delete the demo's keys under "${keys.prefix}:": ${errorMessage(error)}`);

@@ -3,7 +3,8 @@ import { gate } from "./wait.js";
 
 type Method = keyof StatsCacheBackend;
 
-const METHODS: readonly Method[] = [
+/** Every method of the StatsCacheBackend interface. */
+export const BACKEND_METHODS: readonly Method[] = [
   "collectStats",
   "collectLuckStats",
   "flushStaleStats",
@@ -38,7 +39,7 @@ export function instrument(inner: StatsCacheBackend, clock: () => number = Date.
   let active = 0;
   let maxActive = 0;
   const backend = {} as Record<Method, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of METHODS) {
+  for (const method of BACKEND_METHODS) {
     const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
     backend[method] = async (...args: unknown[]) => {
       const call: BackendCall = { method, args, startedAt: clock() };

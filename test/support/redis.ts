@@ -14,7 +14,7 @@ export function uniquePrefix(label = "t", tagged = false): string {
   return tagged ? `{${prefix}}` : prefix;
 }
 
-/** Deletes every key that starts with `prefix` (SCAN + UNLINK; never FLUSHALL). */
+/** Deletes every key that starts with `prefix` (SCAN + UNLINK of this prefix only). */
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = "0";
   do {

@@ -1,16 +1,7 @@
 import type { StatsCacheBackend } from "../../../src/cache/stats-cache-backend.js";
+import { BACKEND_METHODS } from "../../support/instrumented-backend.js";
 
 type Method = keyof StatsCacheBackend;
-
-const METHODS: readonly Method[] = [
-  "collectStats",
-  "collectLuckStats",
-  "flushStaleStats",
-  "minerExists",
-  "getMinerStats",
-  "collectWorkersStats",
-  "getNodeStates",
-];
 
 /**
  * A real backend (every read still goes to Redis) whose next call of a method can run an
@@ -28,7 +19,7 @@ export function hookBackend(inner: StatsCacheBackend): {
   const armed = new Map<Method, () => Promise<void>>();
   const calls = new Map<Method, number>();
   const backend = {} as Record<Method, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of METHODS) {
+  for (const method of BACKEND_METHODS) {
     const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
     backend[method] = async (...args: unknown[]) => {
       calls.set(method, (calls.get(method) ?? 0) + 1);
