@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { failOnProcessErrors } from "../support/process-errors.js";
 import { MINER } from "./support/fault-pool.js";
 import { runOutage } from "./support/outage.js";
 import { report } from "./support/report.js";
-import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/single-rig.js";
+import { singleRigSkipReason, useSingleRig } from "./support/single-rig.js";
 
 /**
  * Redis stays up but drops the API's connection (CLIENT KILL TYPE normal from another
@@ -13,17 +13,13 @@ import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/s
  */
 failOnProcessErrors();
 
-let rig: SingleRig | undefined;
-afterEach(async () => {
-  await rig?.teardown();
-  rig = undefined;
-});
+const rigs = useSingleRig();
 
 const skip = singleRigSkipReason();
 
 describe.skipIf(skip !== undefined)(`the connection dropped${skip ? ` (skipped: ${skip})` : ""}`, () => {
   it("mid-collection, then refused for 1.5 s: 503s, the last snapshot, reconnection by itself", async () => {
-    rig = await startSingleRig();
+    const rig = await rigs.start();
     const { server, api, client } = rig;
     const { admin } = server;
     expect(client.status).toBe("ready");
@@ -47,10 +43,7 @@ describe.skipIf(skip !== undefined)(`the connection dropped${skip ? ` (skipped: 
     expect(killed).toBe(1); // the API's connection (the admin's own is skipped)
     expect(result.violations).toEqual([]);
     expect(rig.reconnects()).toBeGreaterThan(1); // refused, then accepted: by itself
-    const { leaks, clientStatus } = await rig.teardown();
-    rig = undefined;
-    expect(leaks).toEqual([]);
-    expect(clientStatus).toBe("end");
+    await rigs.stopCleanly();
     report("connection dropped + refused 1.5 s", result.numbers);
   });
 });

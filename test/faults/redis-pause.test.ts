@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { failOnProcessErrors } from "../support/process-errors.js";
 import { waitUntil } from "./support/api-rig.js";
 import { MINER } from "./support/fault-pool.js";
 import { runOutage } from "./support/outage.js";
 import { report } from "./support/report.js";
-import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/single-rig.js";
+import { singleRigSkipReason, useSingleRig } from "./support/single-rig.js";
 
 /**
  * Redis hangs without closing anything (SIGSTOP): only the command timeout can tell. It
@@ -14,17 +14,13 @@ import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/s
  */
 failOnProcessErrors();
 
-let rig: SingleRig | undefined;
-afterEach(async () => {
-  await rig?.teardown();
-  rig = undefined;
-});
+const rigs = useSingleRig();
 
 const skip = singleRigSkipReason();
 
 describe.skipIf(skip !== undefined)(`Redis paused past the command timeout${skip ? ` (skipped: ${skip})` : ""}`, () => {
   it("reads time out as 503s and failed collections, the last snapshot ages, SIGCONT heals it", async () => {
-    rig = await startSingleRig();
+    const rig = await rigs.start();
     const { server, api } = rig;
     const result = await runOutage(api, MINER, {
       inject: async () => {
@@ -41,15 +37,12 @@ describe.skipIf(skip !== undefined)(`Redis paused past the command timeout${skip
     expect(failures.length).toBeGreaterThan(0);
     for (const failure of failures) expect(failure.message).toMatch(/Command timed out/);
     expect(rig.clientErrors).toEqual([]);
-    const { leaks, clientStatus } = await rig.teardown();
-    rig = undefined;
-    expect(leaks).toEqual([]);
-    expect(clientStatus).toBe("end");
+    await rigs.stopCleanly();
     report("pause (SIGSTOP 1.5 s)", result.numbers);
   });
 
   it("stop() while Redis is still paused: it returns once the reads in flight time out; nothing is left", async () => {
-    rig = await startSingleRig();
+    const rig = await rigs.start();
     const { server, api } = rig;
     await waitUntil(() => (api.cache.snapshot?.version ?? 0) >= 2, "two snapshots");
     await api.hooks.beforeNext("collectStats", () => server.pause());
@@ -61,12 +54,9 @@ describe.skipIf(skip !== undefined)(`Redis paused past the command timeout${skip
     const stopMs = Date.now() - stopping;
     // No QUIT (nobody would answer it): ioredis ends the socket and destroys it after its
     // disconnectTimeout (2 s) when the server never closes its side.
-    const { leaks, clientStatus } = await rig.teardown({ disconnect: true });
+    await rigs.stopCleanly({ disconnect: true });
     const closedMs = Date.now() - stopping - stopMs;
-    rig = undefined;
     await Promise.all(pending);
-    expect(leaks).toEqual([]);
-    expect(clientStatus).toBe("end");
     report("stop() while Redis is paused", { stopMs, closedMs });
   });
 });

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { failOnProcessErrors } from "../support/process-errors.js";
 import { MINER } from "./support/fault-pool.js";
 import { runOutage } from "./support/outage.js";
 import { report } from "./support/report.js";
-import { type SingleRig, singleRigSkipReason, startSingleRig } from "./support/single-rig.js";
+import { singleRigSkipReason, useSingleRig } from "./support/single-rig.js";
 
 /**
  * Redis crashes (SIGKILL) while a read is in flight, stays down 1.5 s, and restarts on the
@@ -16,17 +16,13 @@ failOnProcessErrors();
 const DOWN_MS = 1500;
 const IN_FLIGHT_MS = 50;
 
-let rig: SingleRig | undefined;
-afterEach(async () => {
-  await rig?.teardown();
-  rig = undefined;
-});
+const rigs = useSingleRig();
 
 const skip = singleRigSkipReason();
 
 describe.skipIf(skip !== undefined)(`Redis restarted${skip ? ` (skipped: ${skip})` : ""}`, () => {
   it("in the middle of a collection: the last snapshot is served, aging; collection resumes", async () => {
-    rig = await startSingleRig();
+    const rig = await rigs.start();
     const { server, api } = rig;
     const result = await runOutage(api, MINER, {
       inject: async () => {
@@ -41,15 +37,12 @@ describe.skipIf(skip !== undefined)(`Redis restarted${skip ? ` (skipped: ${skip}
       restore: () => server.restart(),
     });
     expect(result.violations).toEqual([]);
-    const { leaks, clientStatus } = await rig.teardown();
-    rig = undefined;
-    expect(leaks).toEqual([]);
-    expect(clientStatus).toBe("end");
+    await rigs.stopCleanly();
     report("restart mid-collection", result.numbers);
   });
 
   it("in the middle of an account refresh: that request gets 503, never a wrong 404", async () => {
-    rig = await startSingleRig();
+    const rig = await rigs.start();
     const { server, api } = rig;
     let pending: Promise<{ status: number }> | undefined;
     const result = await runOutage(api, MINER, {
@@ -68,10 +61,7 @@ describe.skipIf(skip !== undefined)(`Redis restarted${skip ? ` (skipped: ${skip}
     });
     expect((await pending)?.status).toBe(503);
     expect(result.violations).toEqual([]);
-    const { leaks, clientStatus } = await rig.teardown();
-    rig = undefined;
-    expect(leaks).toEqual([]);
-    expect(clientStatus).toBe("end");
+    await rigs.stopCleanly();
     report("restart mid-account-refresh", result.numbers);
   });
 });

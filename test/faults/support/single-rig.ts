@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { inject } from "vitest";
+import { afterEach, expect, inject } from "vitest";
 import { SERVICE_REDIS_OPTIONS } from "../../../src/backend/service-redis-options.js";
 import { activeResources, settleResources } from "../../support/active-resources.js";
 import { uniquePrefix } from "../../support/redis.js";
@@ -72,6 +72,35 @@ export async function startSingleRig(): Promise<SingleRig> {
       } finally {
         await server.stop();
       }
+    },
+  };
+}
+
+/**
+ * A rig per test: `start()` makes it, `stopCleanly()` tears it down and asserts that
+ * nothing leaked (no handle beyond those held before, the connection fully ended). A test
+ * that fails before `stopCleanly()` still gets its rig torn down after it.
+ */
+export function useSingleRig(): {
+  start: () => Promise<SingleRig>;
+  stopCleanly: (options?: { disconnect?: boolean }) => Promise<void>;
+} {
+  let rig: SingleRig | undefined;
+  afterEach(async () => {
+    await rig?.teardown();
+    rig = undefined;
+  });
+  return {
+    start: async () => {
+      rig = await startSingleRig();
+      return rig;
+    },
+    stopCleanly: async (options) => {
+      const current = rig;
+      rig = undefined;
+      const { leaks, clientStatus } = (await current?.teardown(options)) ?? { leaks: ["no rig"], clientStatus: "" };
+      expect(leaks).toEqual([]);
+      expect(clientStatus).toBe("end");
     },
   };
 }
