@@ -8,10 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { PoolKeys } from "../src/keys/pool-keys.js";
-import { deletePoolKeys } from "../src/process/delete-pool-keys.js";
-import { startRedisServer } from "../src/process/redis-server-process.js";
+import { deletePoolKeys } from "../src/testing/delete-pool-keys.js";
+import { startRedisServer } from "../src/testing/redis-server-process.js";
 import { RedisPoolWriter } from "../src/writer/redis-pool-writer.js";
-import type { SeedShare } from "../src/writer/seed-shares.js";
+import type { SeedShare } from "../src/testing/seed-shares.js";
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const server = process.env.REDIS_URL ? undefined : await startRedisServer();

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export type { CommandReply, RedisClient, RedisCommand } from "./backend/redis-client.js";
+export type { CommandReply, RedisClient, RedisCommand } from "./redis/client.js";
 export { RedisStatsBackend, type RedisStatsBackendOptions } from "./backend/redis-stats-backend.js";
 export type {
   LuckStats,
@@ -14,8 +14,8 @@ export type {
   PurgeResult,
   ReadReport,
   WorkersStats,
-} from "./backend/results.js";
-export { SERVICE_CLUSTER_OPTIONS, SERVICE_REDIS_OPTIONS } from "./backend/service-redis-options.js";
+} from "./model/results.js";
+export { SERVICE_CLUSTER_OPTIONS, SERVICE_REDIS_OPTIONS } from "./redis/service-options.js";
 
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
 export type { AccountCacheSizes } from "./cache/account-cache.js";
@@ -32,14 +32,14 @@ export type {
   StatsCacheListener,
   StatsCacheOperation,
 } from "./cache/events.js";
-export type { StatsSnapshot } from "./cache/snapshot.js";
+export type { StatsSnapshot } from "./model/snapshot.js";
 export { StatsCache } from "./cache/stats-cache.js";
 export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
 
-export { CLUSTER_SLOTS, crc16, keySlot } from "./cluster/key-slot.js";
+export { CLUSTER_SLOTS, crc16, keySlot } from "./redis/key-slot.js";
 
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
-export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./convert/go-parse.js";
+export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./go/int.js";
 export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
 export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
@@ -103,14 +103,14 @@ export {
   workersStatsToGo,
   workerToGo,
 } from "./json/compat-shapes.js";
-export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./json/go-json.js";
-export { compareUtf8 } from "./json/utf8-order.js";
+export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./go/json.js";
+export { compareUtf8 } from "./go/utf8-order.js";
 export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
 export { type Clock, systemClock } from "./time/clock.js";
-export { type DurationInput, formatDuration, parseDuration } from "./time/duration.js";
+export { type DurationInput, formatDuration, parseDuration } from "./go/duration.js";
 export { formatBlockMember, formatCandidateMember } from "./writer/members.js";
 export { RedisPoolWriter, type RedisPoolWriterOptions } from "./writer/redis-pool-writer.js";
-export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./writer/seed-shares.js";
+export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./testing/seed-shares.js";
 export {
   type BlockInput,
   type IntegerInput,

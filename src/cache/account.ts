@@ -1,4 +1,4 @@
-import type { MinerStats, ReadReport, WorkersStats } from "../backend/results.js";
+import type { MinerStats, ReadReport, WorkersStats } from "../model/results.js";
 import type { MalformedCounts } from "../convert/malformed.js";
 import type { StatsCacheBackend } from "./stats-cache-backend.js";
 

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
-import { type DurationInput, parseDuration } from "../time/duration.js";
+import { type DurationInput, parseDuration } from "../go/duration.js";
 
 /**
  * The `api` section of an open-ethereum-pool config.json, taken as it is: durations are Go

@@ -1,5 +1,5 @@
-import type { PurgeResult } from "../backend/results.js";
-import type { StatsSnapshot } from "./snapshot.js";
+import type { PurgeResult } from "../model/results.js";
+import type { StatsSnapshot } from "../model/snapshot.js";
 
 /** A successful purge, as the `purged` event reports it. */
 export interface PurgedEvent {

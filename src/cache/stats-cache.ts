@@ -1,4 +1,4 @@
-import type { NodeStates } from "../backend/results.js";
+import type { NodeStates } from "../model/results.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { Clock } from "../time/clock.js";
 import { type AccountResult, loadAccount, normalizeLogin } from "./account.js";
@@ -13,7 +13,7 @@ import {
   type StatsCacheOperation,
   TypedEmitter,
 } from "./events.js";
-import type { StatsSnapshot } from "./snapshot.js";
+import type { StatsSnapshot } from "../model/snapshot.js";
 import type { StatsCacheBackend } from "./stats-cache-backend.js";
 
 type Timer = ReturnType<typeof setTimeout>;

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { SERVICE_REDIS_OPTIONS } from "../backend/service-redis-options.js";
+import { SERVICE_REDIS_OPTIONS } from "../redis/service-options.js";
 import { CliError } from "./cli-error.js";
 import { formatHostPort } from "./host-port.js";
 import type { Logger } from "./logger.js";

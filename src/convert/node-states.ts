@@ -1,4 +1,4 @@
-import { compareUtf8 } from "../json/utf8-order.js";
+import { compareUtf8 } from "../go/utf8-order.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { HashEntries } from "./reply-shapes.js";
 

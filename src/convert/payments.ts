@@ -1,4 +1,4 @@
-import { parseGoInt } from "./go-parse.js";
+import { parseGoInt } from "../go/int.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { convertScoredMembers } from "./scored-members.js";

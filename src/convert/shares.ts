@@ -1,4 +1,4 @@
-import { parseGoInt, parseScore } from "./go-parse.js";
+import { parseGoInt, parseScore } from "../go/int.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 

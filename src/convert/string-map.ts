@@ -1,4 +1,4 @@
-import { parseGoInt64 } from "./go-parse.js";
+import { parseGoInt64 } from "../go/int.js";
 import type { HashEntries } from "./reply-shapes.js";
 
 /** A Redis hash converted the original's way: int64 values as `bigint`, anything else verbatim. */

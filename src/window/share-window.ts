@@ -1,4 +1,4 @@
-import { parseGoInt, parseScore } from "../convert/go-parse.js";
+import { parseGoInt, parseScore } from "../go/int.js";
 import type { MalformedSink } from "../convert/malformed.js";
 import type { ZsetWithScores } from "../convert/reply-shapes.js";
 import { type ShareAggregate, startedAtOf } from "../convert/shares.js";

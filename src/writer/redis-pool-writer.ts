@@ -1,10 +1,10 @@
-import type { RedisClient } from "../backend/redis-client.js";
+import type { RedisClient } from "../redis/client.js";
 import { toHashEntries } from "../convert/reply-shapes.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PayoutsLockedError } from "../errors/payouts-locked-error.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
-import { type DurationInput, durationSeconds } from "../time/duration.js";
+import { type DurationInput, durationSeconds } from "../go/duration.js";
 import { candidateKeyOf, goJoin, goParseIntValue } from "./members.js";
 import { planLockPayouts, planRollbackBalance, planUpdateBalance, planWritePayment } from "./plans/payout-plans.js";
 import {
@@ -22,8 +22,8 @@ import {
   planWriteOrphan,
   planWritePendingOrphans,
 } from "./plans/unlocker-plans.js";
-import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "./seed-shares.js";
-import { failure, sendCommand, sendPipeline, sendTransaction } from "./write-runner.js";
+import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "../testing/seed-shares.js";
+import { failure, sendCommand, sendPipeline, sendTransaction } from "../redis/write-runner.js";
 import {
   type BlockFields,
   type BlockInput,

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { RedisClient } from "../../src/backend/redis-client.js";
+import type { RedisClient } from "../../src/redis/client.js";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import {
   blocksToGo,
@@ -11,7 +11,7 @@ import {
   poolStatsToGo,
   workersStatsToGo,
 } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/json/go-json.js";
+import { toGoJson } from "../../src/go/json.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { useRedis } from "../support/redis.js";

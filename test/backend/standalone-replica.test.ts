@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
-import { type RedisServerProcess, startRedisServer } from "../../src/process/redis-server-process.js";
+import { type RedisServerProcess, startRedisServer } from "../../src/testing/redis-server-process.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay } from "../support/golden-replay.js";

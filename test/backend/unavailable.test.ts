@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
-import { freePort, startRedisServer } from "../../src/process/redis-server-process.js";
+import { freePort, startRedisServer } from "../../src/testing/redis-server-process.js";
 
 const LOGIN = `0x${"8e".repeat(20)}`;
 

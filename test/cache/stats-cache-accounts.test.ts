@@ -10,7 +10,7 @@ import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 import { accountToGo } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/json/go-json.js";
+import { toGoJson } from "../../src/go/json.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { countCommands } from "../support/command-counter.js";
 import { loadGolden, seedGolden } from "../support/golden.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../src/process/redis-server-process.js";
+import { freePort } from "../../src/testing/redis-server-process.js";
 import { type CliExit, runCli } from "../support/cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "open-pool-stats-cli-"));

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { escapeGlob } from "../../src/keys/pool-keys.js";
-import { freePort } from "../../src/process/redis-server-process.js";
+import { freePort } from "../../src/testing/redis-server-process.js";
 import { alive, killAfterTest, startCli } from "../support/cli-process.js";
 import { request } from "../support/http.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
-import { startRedisServer } from "../../src/process/redis-server-process.js";
+import { startRedisServer } from "../../src/testing/redis-server-process.js";
 import { startCli } from "../support/cli-process.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { request } from "../support/http.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type BlockRow, convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
-import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/convert/go-parse.js";
+import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/go/int.js";
 import { convertLuck } from "../../src/convert/luck.js";
 import type { MalformedReason } from "../../src/convert/malformed.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
@@ -13,8 +13,8 @@ import { convertStringMap } from "../../src/convert/string-map.js";
 import { convertWorkersStats } from "../../src/convert/workers.js";
 import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
 import { luckToGo } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/json/go-json.js";
-import { durationSeconds, parseDuration, parseGoDurationNs } from "../../src/time/duration.js";
+import { toGoJson } from "../../src/go/json.js";
+import { durationSeconds, parseDuration, parseGoDurationNs } from "../../src/go/duration.js";
 import { recordingSink } from "../support/sink.js";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { convertStringMap } from "../../src/convert/string-map.js";
-import { toGoJson } from "../../src/json/go-json.js";
+import { toGoJson } from "../../src/go/json.js";
 
 describe("convertStringMap: int64 values become bigint, anything else stays the exact string", () => {
   it.each([

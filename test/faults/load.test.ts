@@ -6,7 +6,7 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { createApiHandler } from "../../src/http/create-api-handler.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
-import type { SeedShare } from "../../src/writer/seed-shares.js";
+import type { SeedShare } from "../../src/testing/seed-shares.js";
 import { countCommands } from "../support/command-counter.js";
 import { heapAfterGc } from "../support/heap.js";
 import { ORIGINAL_HEADERS, serve } from "../support/http.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
-import type { StatsSnapshot } from "../../src/cache/snapshot.js";
+import type { StatsSnapshot } from "../../src/model/snapshot.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { buildAccountResponse } from "../../src/http/account-response.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, inject } from "vitest";
-import { freePort, type RedisServerProcess, startRedisServer } from "../../src/process/redis-server-process.js";
+import { freePort, type RedisServerProcess, startRedisServer } from "../../src/testing/redis-server-process.js";
 
 /** One server of a test cluster. */
 export interface ClusterNodeProcess {

@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startRedisServer } from "../../src/process/redis-server-process.js";
+import { startRedisServer } from "../../src/testing/redis-server-process.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import {
   poolStatsToGo,
   workersStatsToGo,
 } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/json/go-json.js";
+import { toGoJson } from "../../src/go/json.js";
 import type { GoldenCall } from "./golden.js";
 
 const seconds = (ns: unknown): number => Number(ns) / 1e6; // Go nanoseconds → our milliseconds

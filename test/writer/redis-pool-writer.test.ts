@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { isPoolStatsError, type PoolStatsError } from "../../src/errors/pool-stats-error.js";
-import { freePort } from "../../src/process/redis-server-process.js";
+import { freePort } from "../../src/testing/redis-server-process.js";
 import { formatBlockMember, formatCandidateMember } from "../../src/writer/members.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { normalizeWorkerId, type PowParams } from "../../src/writer/writer-inputs.js";

@@ -1,4 +1,4 @@
-import type { RedisCommand } from "../../backend/redis-client.js";
+import type { RedisCommand } from "../../redis/client.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import { goJoin } from "../members.js";
 

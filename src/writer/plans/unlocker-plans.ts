@@ -1,4 +1,4 @@
-import type { RedisCommand } from "../../backend/redis-client.js";
+import type { RedisCommand } from "../../redis/client.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import { formatBlockMember, goJoin, wrapInt64 } from "../members.js";
 import type { BlockFields } from "../writer-inputs.js";

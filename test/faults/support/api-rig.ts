@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RedisClient } from "../../../src/backend/redis-client.js";
+import type { RedisClient } from "../../../src/redis/client.js";
 import { RedisStatsBackend } from "../../../src/backend/redis-stats-backend.js";
 import type { StatsCacheConfig } from "../../../src/cache/cache-config.js";
 import { StatsCache } from "../../../src/cache/stats-cache.js";

@@ -1,4 +1,4 @@
-import type { RedisClient } from "../../../src/backend/redis-client.js";
+import type { RedisClient } from "../../../src/redis/client.js";
 import { RedisPoolWriter } from "../../../src/writer/redis-pool-writer.js";
 import type { PowParams } from "../../../src/writer/writer-inputs.js";
 

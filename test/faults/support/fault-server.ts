@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { type RedisServerProcess, startRedisServer } from "../../../src/process/redis-server-process.js";
+import { type RedisServerProcess, startRedisServer } from "../../../src/testing/redis-server-process.js";
 
 /**
  * A redis-server of one test's own, which the test may pause, kill and restart. It keeps

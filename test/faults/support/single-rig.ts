@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterEach, expect, inject } from "vitest";
-import { SERVICE_REDIS_OPTIONS } from "../../../src/backend/service-redis-options.js";
+import { SERVICE_REDIS_OPTIONS } from "../../../src/redis/service-options.js";
 import { activeResources, settleResources } from "../../support/active-resources.js";
 import { uniquePrefix } from "../../support/redis.js";
 import { type ApiRig, startApiRig } from "./api-rig.js";

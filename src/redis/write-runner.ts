@@ -1,5 +1,5 @@
-import { commandError } from "../backend/command-runner.js";
-import type { CommandReply, RedisClient, RedisCommand } from "../backend/redis-client.js";
+import { commandError } from "./exec.js";
+import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { CommandFailedError } from "../errors/command-failed-error.js";
 

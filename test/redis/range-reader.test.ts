@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readScoreRange } from "../../src/backend/score-range-reader.js";
+import { readScoreRange } from "../../src/redis/range-reader.js";
 import { useRedis } from "../support/redis.js";
 
 const { redis, prefix } = useRedis();

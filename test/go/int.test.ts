@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/convert/go-parse.js";
+import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/go/int.js";
 
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);

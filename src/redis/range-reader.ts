@@ -1,7 +1,7 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { commandError, isWrongType, runMulti, runPipeline } from "./command-runner.js";
-import type { CommandReply, RedisClient, RedisCommand } from "./redis-client.js";
+import { commandError, isWrongType, runMulti, runPipeline } from "./exec.js";
+import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 
 /** How a score range is read. @internal */
 export interface ScoreRangeRead {

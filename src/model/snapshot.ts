@@ -1,4 +1,4 @@
-import type { LuckStats, PoolStats } from "../backend/results.js";
+import type { LuckStats, PoolStats } from "./results.js";
 
 /**
  * One collection of the pool statistics, as {@link StatsCache} serves it: deeply frozen,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
-import { durationSeconds, formatDuration, parseDuration, parseGoDurationNs } from "../../src/time/duration.js";
+import { durationSeconds, formatDuration, parseDuration, parseGoDurationNs } from "../../src/go/duration.js";
 
 const MAX_NS = 2n ** 63n - 1n;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLUSTER_SLOTS, crc16, keySlot } from "../../src/cluster/key-slot.js";
+import { CLUSTER_SLOTS, crc16, keySlot } from "../../src/redis/key-slot.js";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

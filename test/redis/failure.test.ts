@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandError } from "../../src/backend/command-runner.js";
+import { commandError } from "../../src/redis/exec.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";

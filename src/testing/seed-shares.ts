@@ -1,10 +1,10 @@
-import type { RedisClient, RedisCommand } from "../backend/redis-client.js";
+import type { RedisClient, RedisCommand } from "../redis/client.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { PoolKeys } from "../keys/pool-keys.js";
 import { unixSeconds } from "../time/clock.js";
-import { type DurationInput, durationSeconds } from "../time/duration.js";
-import { sendPipeline, throwFirstFailure } from "./write-runner.js";
-import { field, type IntegerInput, int64 } from "./writer-inputs.js";
+import { type DurationInput, durationSeconds } from "../go/duration.js";
+import { sendPipeline, throwFirstFailure } from "../redis/write-runner.js";
+import { field, type IntegerInput, int64 } from "../writer/writer-inputs.js";
 
 /** One share for {@link RedisPoolWriter.seedShares}. */
 export interface SeedShare {

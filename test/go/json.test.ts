@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UnsupportedJsonValueError } from "../../src/errors/unsupported-json-value-error.js";
-import { type GoJsonValue, goQuote, toGoJson } from "../../src/json/go-json.js";
-import { compareUtf8 } from "../../src/json/utf8-order.js";
+import { type GoJsonValue, goQuote, toGoJson } from "../../src/go/json.js";
+import { compareUtf8 } from "../../src/go/utf8-order.js";
 
 const go = (value: GoJsonValue) => toGoJson(value);
 const map = (...entries: [string, GoJsonValue][]) => new Map<string, GoJsonValue>(entries);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SERVICE_REDIS_OPTIONS } from "../../src/backend/service-redis-options.js";
+import { SERVICE_REDIS_OPTIONS } from "../../src/redis/service-options.js";
 
 describe("SERVICE_REDIS_OPTIONS", () => {
   it("fails fast while disconnected", () => {
