@@ -4,19 +4,7 @@
  * @packageDocumentation
  */
 
-export type { CommandReply, RedisClient, RedisCommand } from "./redis/client.js";
 export { RedisStatsBackend, type RedisStatsBackendOptions } from "./backend/redis-stats-backend.js";
-export type {
-  LuckStats,
-  MinerStats,
-  NodeStates,
-  PoolStats,
-  PurgeResult,
-  ReadReport,
-  WorkersStats,
-} from "./model/results.js";
-export { SERVICE_CLUSTER_OPTIONS, SERVICE_REDIS_OPTIONS } from "./redis/service-options.js";
-
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
 export type { AccountCacheSizes } from "./cache/account-cache.js";
 export {
@@ -32,14 +20,9 @@ export type {
   StatsCacheListener,
   StatsCacheOperation,
 } from "./cache/events.js";
-export type { StatsSnapshot } from "./model/snapshot.js";
 export { StatsCache } from "./cache/stats-cache.js";
 export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
-
-export { CLUSTER_SLOTS, crc16, keySlot } from "./redis/key-slot.js";
-
 export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
-export { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "./go/int.js";
 export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
 export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
@@ -62,8 +45,13 @@ export {
 } from "./convert/shares.js";
 export { convertStringMap, type StringIntMap } from "./convert/string-map.js";
 export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type WorkersHashrate } from "./convert/workers.js";
-
 export * from "./errors/index.js";
+export { parseGoBool } from "./go/bool.js";
+export { type DurationInput, formatDuration, parseDuration } from "./go/duration.js";
+export { parseGoInt, parseGoInt64 } from "./go/int.js";
+export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./go/json.js";
+export { parseScore } from "./go/score.js";
+export { compareUtf8 } from "./go/utf8-order.js";
 export { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./http/account-response.js";
 export type { ApiRequestContext } from "./http/api-request-context.js";
 export { API_HEADERS, type ApiFailure, type ApiResponse } from "./http/api-response.js";
@@ -103,14 +91,24 @@ export {
   workersStatsToGo,
   workerToGo,
 } from "./json/compat-shapes.js";
-export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "./go/json.js";
-export { compareUtf8 } from "./go/utf8-order.js";
 export { escapeGlob, PoolKeys } from "./keys/pool-keys.js";
+export type {
+  LuckStats,
+  MinerStats,
+  NodeStates,
+  PoolStats,
+  PurgeResult,
+  ReadReport,
+  WorkersStats,
+} from "./model/results.js";
+export type { StatsSnapshot } from "./model/snapshot.js";
+export type { CommandReply, RedisClient, RedisCommand } from "./redis/client.js";
+export { CLUSTER_SLOTS, crc16, keySlot } from "./redis/key-slot.js";
+export { SERVICE_CLUSTER_OPTIONS, SERVICE_REDIS_OPTIONS } from "./redis/service-options.js";
+export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./testing/seed-shares.js";
 export { type Clock, systemClock } from "./time/clock.js";
-export { type DurationInput, formatDuration, parseDuration } from "./go/duration.js";
 export { formatBlockMember, formatCandidateMember } from "./writer/members.js";
 export { RedisPoolWriter, type RedisPoolWriterOptions } from "./writer/redis-pool-writer.js";
-export type { SeedShare, SeedSharesOptions, SeedSharesResult } from "./testing/seed-shares.js";
 export {
   type BlockInput,
   type IntegerInput,

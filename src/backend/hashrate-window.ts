@@ -1,8 +1,8 @@
 import type { MalformedSink } from "../convert/malformed.js";
 import type { ShareAggregate } from "../convert/shares.js";
-import { ShareWindow } from "../window/share-window.js";
 import type { CommandReply, RedisClient, RedisCommand } from "../redis/client.js";
 import { readScoreRange } from "../redis/range-reader.js";
+import { ShareWindow } from "../window/share-window.js";
 
 /** Tuning of the incremental hashrate collection. */
 export interface HashrateCollectorOptions {

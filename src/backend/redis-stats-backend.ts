@@ -1,10 +1,12 @@
 import { type MalformedEvent, MalformedTally } from "../convert/malformed.js";
 import { finalizeMiners } from "../convert/miners.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { PoolKeys } from "../keys/pool-keys.js";
-import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../go/duration.js";
+import { PoolKeys } from "../keys/pool-keys.js";
+import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
+import type { RedisClient } from "../redis/client.js";
 import { runCommand, runMulti, runPipeline } from "../redis/exec.js";
+import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { HashrateCollector, type HashrateCollectorOptions, type HashrateCycleReport } from "./hashrate-window.js";
 import {
   type CollectStatsArgs,
@@ -18,8 +20,6 @@ import { planMinerStats, transformMinerStats } from "./reads/miner-stats.js";
 import { planNodeStates, transformNodeStates } from "./reads/node-states.js";
 import { runPurge } from "./reads/purge.js";
 import { planOriginalWorkersStats, readWorkersStats, transformOriginalWorkersStats } from "./reads/workers-stats.js";
-import type { RedisClient } from "../redis/client.js";
-import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 
 /**
  * How the backend reads share windows (`P:hashrate` and `P:hashrate:<login>`):

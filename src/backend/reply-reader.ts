@@ -1,8 +1,8 @@
 import type { MalformedTally } from "../convert/malformed.js";
 import { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { commandError, isWrongType } from "../redis/exec.js";
 import type { CommandReply } from "../redis/client.js";
+import { commandError, isWrongType } from "../redis/exec.js";
 
 /**
  * Reads typed values out of a read's replies. A key of the wrong Redis type is counted

@@ -1,5 +1,5 @@
-import type { MinerStats, ReadReport, WorkersStats } from "../model/results.js";
 import type { MalformedCounts } from "../convert/malformed.js";
+import type { MinerStats, ReadReport, WorkersStats } from "../model/results.js";
 import type { StatsCacheBackend } from "./stats-cache-backend.js";
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
-import { type Clock, systemClock } from "../time/clock.js";
 import type { DurationInput } from "../go/duration.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { describe, durationField, type ResolvedStatsCacheConfig } from "./cache-config.js";
 
 /** Options of {@link StatsCache} beyond the pool's `api` config section. */

@@ -1,5 +1,6 @@
-import type { NodeStates } from "../model/results.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { NodeStates } from "../model/results.js";
+import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
 import { type AccountResult, loadAccount, normalizeLogin } from "./account.js";
 import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
@@ -13,7 +14,6 @@ import {
   type StatsCacheOperation,
   TypedEmitter,
 } from "./events.js";
-import type { StatsSnapshot } from "../model/snapshot.js";
 import type { StatsCacheBackend } from "./stats-cache-backend.js";
 
 type Timer = ReturnType<typeof setTimeout>;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { RedisPoolWriter } from "../writer/redis-pool-writer.js";
 import type { SeedShare } from "../testing/seed-shares.js";
+import { RedisPoolWriter } from "../writer/redis-pool-writer.js";
 import type { PowParams } from "../writer/writer-inputs.js";
 import { createDemoMiners, type DemoMiner, type DemoWorker } from "./demo-miners.js";
 import { DemoUnlocker } from "./demo-unlocker.js";

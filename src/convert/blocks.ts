@@ -1,4 +1,5 @@
-import { parseGoBool, parseGoInt } from "../go/int.js";
+import { parseGoBool } from "../go/bool.js";
+import { parseGoInt } from "../go/int.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { convertScoredMembers } from "./scored-members.js";

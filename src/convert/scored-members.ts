@@ -1,4 +1,4 @@
-import { parseScore } from "../go/int.js";
+import { parseScore } from "../go/score.js";
 import type { MalformedReason, MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 

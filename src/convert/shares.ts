@@ -1,6 +1,8 @@
-import { parseGoInt, parseScore } from "../go/int.js";
+import { parseGoInt } from "../go/int.js";
+import { parseScore } from "../go/score.js";
 import { ignoreMalformed, type MalformedSink } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
+import { shareDiffEnd, shareId } from "./share-member.js";
 
 /**
  * What the hashrate converters accumulate per miner (or per worker) before dividing:
@@ -69,7 +71,7 @@ export function parseShare(
     onMalformed(member, "bad-score");
     return undefined;
   }
-  const cut = member.indexOf(":");
+  const cut = shareDiffEnd(member);
   if (cut < 0) {
     onMalformed(member, "too-few-fields");
     return undefined;
@@ -79,9 +81,7 @@ export function parseShare(
     onMalformed(member, "not-an-integer");
     return undefined;
   }
-  const next = member.indexOf(":", cut + 1);
-  const id = next < 0 ? member.slice(cut + 1) : member.slice(cut + 1, next);
-  return { diff, id, score };
+  return { diff, id: shareId(member, cut), score };
 }
 
 /**

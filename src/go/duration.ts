@@ -1,4 +1,5 @@
 import { InvalidDurationError } from "../errors/invalid-duration-error.js";
+import { INT64_MAX } from "./int.js";
 
 /**
  * A duration as the pool's config.json writes it (a Go duration string such as `"30m"`,
@@ -8,7 +9,6 @@ export type DurationInput = string | number;
 
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
-const MAX_INT64 = (1n << 63n) - 1n;
 
 /** Go's unit table (`time.unitMap`), in nanoseconds; both micro signs are accepted as Go does. */
 const UNIT_NS: ReadonlyMap<string, bigint> = new Map([
@@ -97,7 +97,7 @@ export function parseGoDurationNs(input: unknown): bigint {
     if (total === 0n) return 0n;
     throw new InvalidDurationError(input, "negative");
   }
-  if (total > MAX_INT64) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds");
+  if (total > INT64_MAX) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds");
   return total;
 }
 
@@ -109,9 +109,9 @@ function fraction(digits: string, unit: bigint): bigint {
   let f = 0n;
   let scale = 1;
   for (const ch of digits) {
-    if (f > MAX_INT64 / 10n) break;
+    if (f > INT64_MAX / 10n) break;
     const next = f * 10n + BigInt(ch);
-    if (next > MAX_INT64) break;
+    if (next > INT64_MAX) break;
     f = next;
     scale *= 10;
   }

@@ -1,15 +1,15 @@
 /**
- * Parsing rules of the Go standard library, as the original applies them to Redis text.
+ * Go's integer rules, as the original applies them to the text Redis holds: the syntax
+ * of `strconv.ParseInt(s, 10, 64)`, the int64 range, and int64 arithmetic.
  * @packageDocumentation
  */
 
+/** The largest int64, `2^63 − 1`. */
+export const INT64_MAX = (1n << 63n) - 1n;
+/** The smallest int64, `−2^63`. */
+export const INT64_MIN = -(1n << 63n);
+
 const INT_SYNTAX = /^[+-]?[0-9]+$/;
-const MAX_INT64 = (1n << 63n) - 1n;
-const MIN_INT64 = -(1n << 63n);
-// Redis prints scores with %.17g or as inf/-inf; this accepts that and plain decimals only
-// (Number() alone would also take "0x10", " 5" and "").
-const FLOAT_SYNTAX = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-const TWO_POW_63 = 2 ** 63;
 
 /**
  * Parses `text` as Go's `strconv.ParseInt(text, 10, 64)` reads its syntax: an optional `+`
@@ -29,48 +29,24 @@ export function parseGoInt(text: string): bigint | undefined {
  */
 export function parseGoInt64(text: string): bigint | undefined {
   const value = parseGoInt(text);
-  return value !== undefined && value >= MIN_INT64 && value <= MAX_INT64 ? value : undefined;
+  return value !== undefined && value >= INT64_MIN && value <= INT64_MAX ? value : undefined;
 }
 
 /**
- * Go's `strconv.ParseBool`: `1 t T TRUE true True` and `0 f F FALSE false False`.
- * @returns `undefined` for any other text (Go reads those as `false` with an error)
+ * What the original's `n, _ := strconv.ParseInt(text, 10, 64)` leaves in `n` when it
+ * ignores the error: 0 for anything that is not an integer, the int64 limit for one
+ * beyond it. The writers need it where the original does arithmetic on such a value.
+ * @internal
  */
-export function parseGoBool(text: string): boolean | undefined {
-  switch (text) {
-    case "1":
-    case "t":
-    case "T":
-    case "TRUE":
-    case "true":
-    case "True":
-      return true;
-    case "0":
-    case "f":
-    case "F":
-    case "FALSE":
-    case "false":
-    case "False":
-      return false;
-    default:
-      return undefined;
-  }
+export function goParseIntValue(text: string): bigint {
+  const value = parseGoInt(text);
+  if (value === undefined) return 0n;
+  if (value > INT64_MAX) return INT64_MAX;
+  if (value < INT64_MIN) return INT64_MIN;
+  return value;
 }
 
-/**
- * A ZSET score as the original turns it into an integer: `int64(score)`, truncating
- * toward zero. The result is the exact value of the stored double, so a `number` holds
- * it without loss.
- *
- * @returns `undefined` for NaN, ±inf and |score| ≥ 2^63, where Go's conversion is
- *   undefined (it yields −2^63 on amd64)
- */
-export function parseScore(score: string | number): number | undefined {
-  let value: number;
-  if (typeof score === "number") value = score;
-  else if (FLOAT_SYNTAX.test(score)) value = Number(score);
-  else return undefined;
-  if (!Number.isFinite(value) || Math.abs(value) >= TWO_POW_63) return undefined;
-  const truncated = Math.trunc(value);
-  return truncated === 0 ? 0 : truncated; // no -0
+/** Go's int64 arithmetic result: `value` wrapped modulo 2^64 into int64. @internal */
+export function wrapInt64(value: bigint): bigint {
+  return BigInt.asIntN(64, value);
 }

@@ -1,7 +1,7 @@
 import type { Account } from "../cache/account.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { accountToGo } from "../json/compat-shapes.js";
 import { toGoJson } from "../go/json.js";
+import { accountToGo } from "../json/compat-shapes.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
 import type { ApiStatsSource } from "./api-stats-source.js";

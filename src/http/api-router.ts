@@ -1,6 +1,6 @@
 import { InvalidConfigError } from "../errors/invalid-config-error.js";
-import { type Clock, systemClock } from "../time/clock.js";
 import { type DurationInput, parseDuration } from "../go/duration.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./account-response.js";
 import type { ApiRequestContext } from "./api-request-context.js";
 import { defaultRetryAfterSeconds } from "./api-request-context.js";

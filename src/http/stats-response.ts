@@ -1,6 +1,6 @@
-import type { NodeStates } from "../model/results.js";
-import { nodeStatesToGo } from "../json/compat-shapes.js";
 import { toGoJson } from "../go/json.js";
+import { nodeStatesToGo } from "../json/compat-shapes.js";
+import type { NodeStates } from "../model/results.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiFailure, type ApiResponse, apiResponse } from "./api-response.js";
 import type { ApiStatsSource } from "./api-stats-source.js";

@@ -1,4 +1,3 @@
-import type { MinerStats, NodeStates, PoolStats, WorkersStats } from "../model/results.js";
 import type { Account } from "../cache/account.js";
 import type { BlockRow } from "../convert/blocks.js";
 import type { LuckRow } from "../convert/luck.js";
@@ -7,6 +6,7 @@ import type { NodeState } from "../convert/node-states.js";
 import type { PaymentRow } from "../convert/payments.js";
 import type { WorkerHashrate } from "../convert/workers.js";
 import type { GoJsonStruct, GoJsonValue } from "../go/json.js";
+import type { MinerStats, NodeStates, PoolStats, WorkersStats } from "../model/results.js";
 
 /**
  * Mappers from the typed results to the exact values the original hands to

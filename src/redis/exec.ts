@@ -1,10 +1,10 @@
 import { type Cluster, Command } from "ioredis";
-import { keySlot } from "./key-slot.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { ClusterSlotError } from "../errors/cluster-slot-error.js";
 import type { PoolStatsError } from "../errors/pool-stats-error.js";
 import { ReadOnlyReplicaError } from "../errors/read-only-replica-error.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
+import { keySlot } from "./key-slot.js";
 
 /**
  * Runs `commands` and returns each command's reply or error, in order.

@@ -1,7 +1,8 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import { commandError, isWrongType, runMulti, runPipeline } from "./exec.js";
+import { formatScoreBound, redisScore } from "../go/score.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
+import { commandError, isWrongType, runMulti, runPipeline } from "./exec.js";
 
 /** How a score range is read. @internal */
 export interface ScoreRangeRead {
@@ -63,7 +64,7 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
   const atomic = read.atomic ?? true;
   const first = read.firstCommands ?? [];
   const last = read.lastCommands ?? [];
-  const from = formatScore(read.from);
+  const from = formatScoreBound(read.from);
   const head = await runMulti(
     client,
     [...first, ["zcount", read.key, from, "+inf"], pageCommand(read, from), ...last],
@@ -99,9 +100,9 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
       done = true;
       return;
     }
-    const boundary = rawScore(members[members.length - 1]);
+    const boundary = redisScore(members[members.length - 1] ?? 0);
     let kept = members.length;
-    while (kept > 0 && rawScore(members[kept - 1]) >= boundary) kept -= 2;
+    while (kept > 0 && redisScore(members[kept - 1] ?? 0) >= boundary) kept -= 2;
     deliver(members.slice(0, kept));
     if (kept === 0) {
       // One score fills the page: read that score whole, then go on after it.
@@ -137,7 +138,7 @@ export async function readScoreRange(client: RedisClient, read: ScoreRangeRead):
   };
   const sendNext = (): boolean => {
     if (pending !== undefined) {
-      const score = formatScore(pending.score);
+      const score = formatScoreBound(pending.score);
       send("score", [["zrange", read.key, score, score, "BYSCORE", "WITHSCORES"]]);
       pending = undefined;
       return true;
@@ -192,7 +193,7 @@ function pageCommand(read: ScoreRangeRead, min: string): RedisCommand {
 }
 
 function boundText(bound: Bound): string {
-  return (bound.exclusive ? "(" : "") + formatScore(bound.score);
+  return (bound.exclusive ? "(" : "") + formatScoreBound(bound.score);
 }
 
 function result(stats: { members: number; commands: number; largest: number }) {
@@ -206,20 +207,4 @@ function value(reply: CommandReply | undefined, operation: string): unknown {
   if (reply.ok) return reply.value;
   if (isWrongType(reply.error)) return WRONG_TYPE;
   throw commandError(operation, reply.error);
-}
-
-/** A score as Redis holds it (not truncated): `"inf"` and `"-inf"` included. */
-function rawScore(raw: string | number | undefined): number {
-  if (typeof raw === "number") return raw;
-  const text = (raw ?? "0").toLowerCase();
-  if (text === "inf" || text === "+inf") return Number.POSITIVE_INFINITY;
-  if (text === "-inf") return Number.NEGATIVE_INFINITY;
-  return Number(text);
-}
-
-/** A score bound for ZRANGE BYSCORE (`+inf`, not JS's `Infinity`). */
-function formatScore(score: number): string {
-  if (score === Number.POSITIVE_INFINITY) return "+inf";
-  if (score === Number.NEGATIVE_INFINITY) return "-inf";
-  return String(score);
 }

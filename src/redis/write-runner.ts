@@ -1,7 +1,7 @@
-import { commandError } from "./exec.js";
-import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { CommandFailedError } from "../errors/command-failed-error.js";
+import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
+import { commandError } from "./exec.js";
 
 /**
  * Sending the writers' commands, with the original's error rules: every command of a

@@ -1,9 +1,9 @@
-import type { RedisClient, RedisCommand } from "../redis/client.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import type { PoolKeys } from "../keys/pool-keys.js";
-import { unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../go/duration.js";
+import type { PoolKeys } from "../keys/pool-keys.js";
+import type { RedisClient, RedisCommand } from "../redis/client.js";
 import { sendPipeline, throwFirstFailure } from "../redis/write-runner.js";
+import { unixSeconds } from "../time/clock.js";
 import { field, type IntegerInput, int64 } from "../writer/writer-inputs.js";
 
 /** One share for {@link RedisPoolWriter.seedShares}. */

@@ -1,7 +1,9 @@
-import { parseGoInt, parseScore } from "../go/int.js";
 import type { MalformedSink } from "../convert/malformed.js";
 import type { ZsetWithScores } from "../convert/reply-shapes.js";
+import { shareDiffEnd, shareId } from "../convert/share-member.js";
 import { type ShareAggregate, startedAtOf } from "../convert/shares.js";
+import { parseGoInt } from "../go/int.js";
+import { parseScore, redisScore } from "../go/score.js";
 import { type ExactInt, toBigInt } from "./exact-sum.js";
 import { LoginSeries } from "./login-series.js";
 
@@ -70,23 +72,21 @@ export class ShareWindow {
         this.phantom(phantomSecond(rawScore), member, "bad-score", onMalformed);
         continue;
       }
-      // The pool's usual difficulty prefix ("2000000000:") is recognised without a substring.
-      let cut = this.lastDiffText.length;
+      const cut = shareDiffEnd(member);
+      if (cut < 0) {
+        this.phantom(score, member, "too-few-fields", onMalformed);
+        continue;
+      }
+      // The pool's usual difficulty ("2000000000") is recognised without a substring.
       let diff: ExactInt | undefined = this.lastDiff;
-      if (cut === 0 || member.charCodeAt(cut) !== COLON || !member.startsWith(this.lastDiffText)) {
-        cut = member.indexOf(":");
-        if (cut < 0) {
-          this.phantom(score, member, "too-few-fields", onMalformed);
-          continue;
-        }
+      if (cut === 0 || cut !== this.lastDiffText.length || !member.startsWith(this.lastDiffText)) {
         diff = this.diffOf(member.slice(0, cut));
         if (diff === undefined) {
           this.phantom(score, member, "not-an-integer", onMalformed);
           continue;
         }
       }
-      const next = member.indexOf(":", cut + 1);
-      const login = next < 0 ? member.slice(cut + 1) : member.slice(cut + 1, next);
+      const login = shareId(member, cut);
       let series = this.logins.get(login);
       if (series === undefined) {
         series = new LoginSeries();
@@ -163,10 +163,8 @@ export class ShareWindow {
   }
 }
 
-const COLON = 58;
-
 /** Where a member with an unusable score sits in the score order (+inf stays forever). */
 function phantomSecond(rawScore: string | number): number {
-  const value = typeof rawScore === "number" ? rawScore : Number(rawScore.replace(/^(\+|-)?inf$/i, "$1Infinity"));
+  const value = redisScore(rawScore);
   return Number.isNaN(value) ? Number.POSITIVE_INFINITY : Math.trunc(value);
 }

@@ -77,25 +77,3 @@ export function candidateKeyOf(name: string, block: BlockFields): string {
   }
   return formatCandidateMember({ ...block, powHash: block.powHash, mixDigest: block.mixDigest });
 }
-
-const INT_SYNTAX = /^[+-]?[0-9]+$/;
-const MAX_INT64 = (1n << 63n) - 1n;
-const MIN_INT64 = -(1n << 63n);
-
-/**
- * What the original's `n, _ := strconv.ParseInt(text, 10, 64)` leaves in `n`: 0 for
- * anything that is not an integer, the int64 limit for one beyond it.
- * @internal
- */
-export function goParseIntValue(text: string): bigint {
-  if (!INT_SYNTAX.test(text)) return 0n;
-  const value = BigInt(text);
-  if (value > MAX_INT64) return MAX_INT64;
-  if (value < MIN_INT64) return MIN_INT64;
-  return value;
-}
-
-/** Go's int64 arithmetic result: `value` wrapped modulo 2^64 into int64. @internal */
-export function wrapInt64(value: bigint): bigint {
-  return BigInt.asIntN(64, value);
-}

@@ -1,11 +1,14 @@
-import type { RedisClient } from "../redis/client.js";
 import { toHashEntries } from "../convert/reply-shapes.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { PayoutsLockedError } from "../errors/payouts-locked-error.js";
-import { PoolKeys } from "../keys/pool-keys.js";
-import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { type DurationInput, durationSeconds } from "../go/duration.js";
-import { candidateKeyOf, goJoin, goParseIntValue } from "./members.js";
+import { goParseIntValue, INT64_MAX } from "../go/int.js";
+import { PoolKeys } from "../keys/pool-keys.js";
+import type { RedisClient } from "../redis/client.js";
+import { failure, sendCommand, sendPipeline, sendTransaction } from "../redis/write-runner.js";
+import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "../testing/seed-shares.js";
+import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
+import { candidateKeyOf, goJoin } from "./members.js";
 import { planLockPayouts, planRollbackBalance, planUpdateBalance, planWritePayment } from "./plans/payout-plans.js";
 import {
   planCandidate,
@@ -22,8 +25,6 @@ import {
   planWriteOrphan,
   planWritePendingOrphans,
 } from "./plans/unlocker-plans.js";
-import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "../testing/seed-shares.js";
-import { failure, sendCommand, sendPipeline, sendTransaction } from "../redis/write-runner.js";
 import {
   type BlockFields,
   type BlockInput,
@@ -33,7 +34,6 @@ import {
   type IntegerInput,
   int64,
   integer,
-  MAX_INT64,
   type PowParams,
   powParams,
   type RoundRewards,
@@ -189,7 +189,7 @@ export class RedisPoolWriter {
     const fields = blockFields("block", block);
     const immatureKey = required("block.immatureKey", fields.immatureKey);
     const reward = required("block.reward", fields.reward);
-    if (reward / 1_000_000_000n > MAX_INT64) throw new InvalidArgumentError("block.reward", "in Shannon exceeds int64");
+    if (reward / 1_000_000_000n > INT64_MAX) throw new InvalidArgumentError("block.reward", "in Shannon exceeds int64");
     const checkedRewards = roundRewards(rewards);
     const immatureCredits = await this.watchImmatureCredits(fields, "writeMaturedBlock");
     const plan = planWriteMaturedBlock(this.keys, fields, {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import { INT64_MAX, INT64_MIN } from "../go/int.js";
 
 /** An integer argument: a `bigint`, or a `number` that is a safe integer. */
 export type IntegerInput = bigint | number;
@@ -76,9 +77,6 @@ export interface BlockFields {
   readonly immatureKey: string | undefined;
 }
 
-export const MIN_INT64 = -(1n << 63n);
-export const MAX_INT64 = (1n << 63n) - 1n;
-
 /**
  * A string that becomes one `:`-joined field of a member or key: a `:` inside it would
  * shift every field after it (and a reader would then see another login or worker).
@@ -97,7 +95,7 @@ export function field(name: string, value: unknown, { allowEmpty = false } = {})
 }
 
 /** An integer within `[min, max]` (int64 by default), as a `bigint`. @internal */
-export function int64(name: string, value: unknown, min = MIN_INT64, max = MAX_INT64): bigint {
+export function int64(name: string, value: unknown, min = INT64_MIN, max = INT64_MAX): bigint {
   return integer(name, value, min, max);
 }
 
@@ -141,7 +139,7 @@ export function roundRewards(value: unknown): [string, bigint][] {
     total += checked;
     return [field("roundRewards login", login), checked];
   });
-  if (total > MAX_INT64) throw new InvalidArgumentError("roundRewards", `total ${total} exceeds int64`);
+  if (total > INT64_MAX) throw new InvalidArgumentError("roundRewards", `total ${total} exceeds int64`);
   return out;
 }
 

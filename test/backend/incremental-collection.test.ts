@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { PoolStats } from "../../src/model/results.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { PoolStats } from "../../src/model/results.js";
 import { startRedisServer } from "../../src/testing/redis-server-process.js";
 import { rng } from "../support/random.js";
 import { useRedis } from "../support/redis.js";

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { RedisClient } from "../../src/redis/client.js";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
+import { toGoJson } from "../../src/go/json.js";
 import {
   blocksToGo,
   luckToGo,
@@ -11,8 +11,8 @@ import {
   poolStatsToGo,
   workersStatsToGo,
 } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/go/json.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { RedisClient } from "../../src/redis/client.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { useRedis } from "../support/redis.js";
 

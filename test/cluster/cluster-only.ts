@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runMulti } from "../../src/redis/exec.js";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import { keySlot } from "../../src/redis/key-slot.js";
 import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import { runMulti } from "../../src/redis/exec.js";
+import { keySlot } from "../../src/redis/key-slot.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { commandCalls, masterOfSlot, type TestCluster } from "../support/cluster.js";
 import { rng } from "../support/random.js";

@@ -1,12 +1,12 @@
 import type { Cluster, Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { type ReadStrategy, RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { PoolStats } from "../../src/model/results.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
-import { workersStatsToGo } from "../../src/json/compat-shapes.js";
 import { toGoJson } from "../../src/go/json.js";
+import { workersStatsToGo } from "../../src/json/compat-shapes.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { PoolStats } from "../../src/model/results.js";
 import { clusterSkipReason, commandCalls, type TestCluster, useTestCluster } from "../support/cluster.js";
 import { applyCommands, dumpState, loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay, WRITES } from "../support/golden-replay.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { convertNodeStates } from "../../src/convert/node-states.js";
-import { nodeStatesToGo } from "../../src/json/compat-shapes.js";
 import { toGoJson } from "../../src/go/json.js";
+import { nodeStatesToGo } from "../../src/json/compat-shapes.js";
 import { recordingSink } from "../support/sink.js";
 
 const fieldsOf = (nodes: ReturnType<typeof convertNodeStates>) =>

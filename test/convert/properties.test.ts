@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type BlockRow, convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
-import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/go/int.js";
 import { convertLuck } from "../../src/convert/luck.js";
 import type { MalformedReason } from "../../src/convert/malformed.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
@@ -12,9 +11,12 @@ import { aggregateShares } from "../../src/convert/shares.js";
 import { convertStringMap } from "../../src/convert/string-map.js";
 import { convertWorkersStats } from "../../src/convert/workers.js";
 import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
-import { luckToGo } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/go/json.js";
+import { parseGoBool } from "../../src/go/bool.js";
 import { durationSeconds, parseDuration, parseGoDurationNs } from "../../src/go/duration.js";
+import { parseGoInt, parseGoInt64 } from "../../src/go/int.js";
+import { toGoJson } from "../../src/go/json.js";
+import { parseScore } from "../../src/go/score.js";
+import { luckToGo } from "../../src/json/compat-shapes.js";
 import { recordingSink } from "../support/sink.js";
 
 /**

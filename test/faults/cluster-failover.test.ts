@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { SERVICE_CLUSTER_OPTIONS } from "../../src/redis/service-options.js";
-import { keySlot } from "../../src/redis/key-slot.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import { keySlot } from "../../src/redis/key-slot.js";
+import { SERVICE_CLUSTER_OPTIONS } from "../../src/redis/service-options.js";
 import { activeResources, settleResources } from "../support/active-resources.js";
 import { type ClusterNodeProcess, clusterSkipReason, masterOfSlot, useTestCluster } from "../support/cluster.js";
 import { failOnProcessErrors } from "../support/process-errors.js";

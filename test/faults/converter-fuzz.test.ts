@@ -11,9 +11,9 @@ import { convertStringMap } from "../../src/convert/string-map.js";
 import { convertWorkersStats } from "../../src/convert/workers.js";
 import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
 import { UnsupportedJsonValueError } from "../../src/errors/unsupported-json-value-error.js";
-import { luckToGo } from "../../src/json/compat-shapes.js";
-import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
 import { parseDuration } from "../../src/go/duration.js";
+import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
+import { luckToGo } from "../../src/json/compat-shapes.js";
 import { recordingSink } from "../support/sink.js";
 import {
   field,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseGoBool, parseGoInt, parseGoInt64, parseScore } from "../../src/go/int.js";
+import { parseGoBool } from "../../src/go/bool.js";
+import { parseGoInt, parseGoInt64 } from "../../src/go/int.js";
+import { parseScore } from "../../src/go/score.js";
 
 const MAX_INT64 = 2n ** 63n - 1n;
 const MIN_INT64 = -(2n ** 63n);

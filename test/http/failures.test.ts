@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
-import type { StatsSnapshot } from "../../src/model/snapshot.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { buildAccountResponse } from "../../src/http/account-response.js";
 import type { ApiStatsSource } from "../../src/http/api-stats-source.js";
 import { buildBlocksResponse } from "../../src/http/blocks-response.js";
 import { type ApiErrorEvent, createApiHandler } from "../../src/http/create-api-handler.js";
+import type { StatsSnapshot } from "../../src/model/snapshot.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { type HttpReply, ORIGINAL_HEADERS, rawHeader, request, serve } from "../support/http.js";
 import { failFastClient, fixedClock, useRedis } from "../support/redis.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { PoolStats } from "../../src/model/results.js";
+import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
 import {
   blocksToGo,
   luckToGo,
@@ -11,7 +11,7 @@ import {
   paymentsToGo,
   workersStatsToGo,
 } from "../../src/json/compat-shapes.js";
-import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
+import type { PoolStats } from "../../src/model/results.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { useRedis } from "../support/redis.js";
 

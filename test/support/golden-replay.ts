@@ -1,4 +1,5 @@
 import type { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
+import { toGoJson } from "../../src/go/json.js";
 import {
   luckToGo,
   minerStatsToGo,
@@ -6,7 +7,6 @@ import {
   poolStatsToGo,
   workersStatsToGo,
 } from "../../src/json/compat-shapes.js";
-import { toGoJson } from "../../src/go/json.js";
 import type { GoldenCall } from "./golden.js";
 
 const seconds = (ns: unknown): number => Number(ns) / 1e6; // Go nanoseconds → our milliseconds

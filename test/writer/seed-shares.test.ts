@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
-import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import type { SeedShare } from "../../src/testing/seed-shares.js";
+import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { dumpState } from "../support/golden.js";
 import { fixedClock, useRedis } from "../support/redis.js";
 

@@ -4,9 +4,9 @@ import { convertMinersStats, type MinersHashrate } from "../../convert/miners.js
 import { convertPayments } from "../../convert/payments.js";
 import { convertStringMap } from "../../convert/string-map.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { PoolStats } from "../../model/results.js";
 import type { CommandReply, RedisCommand } from "../../redis/client.js";
 import { ReplyReader } from "../reply-reader.js";
-import type { PoolStats } from "../../model/results.js";
 
 /** Arguments of a pool collection, already validated. @internal */
 export interface CollectStatsArgs {

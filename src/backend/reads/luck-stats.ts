@@ -2,9 +2,9 @@ import { convertBlocks } from "../../convert/blocks.js";
 import { convertLuck, luckRatio } from "../../convert/luck.js";
 import type { MalformedTally } from "../../convert/malformed.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { LuckStats } from "../../model/results.js";
 import type { CommandReply, RedisCommand } from "../../redis/client.js";
 import { ReplyReader } from "../reply-reader.js";
-import type { LuckStats } from "../../model/results.js";
 
 /**
  * The original's CollectLuckStats MULTI (reference §2.3): every immature block, and the

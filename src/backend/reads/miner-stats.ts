@@ -1,11 +1,11 @@
-import { parseGoInt } from "../../go/int.js";
 import type { MalformedTally } from "../../convert/malformed.js";
 import { type AccountPayment, convertPayments } from "../../convert/payments.js";
 import { convertStringMap } from "../../convert/string-map.js";
+import { parseGoInt } from "../../go/int.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { MinerStats } from "../../model/results.js";
 import type { CommandReply, RedisCommand } from "../../redis/client.js";
 import { ReplyReader } from "../reply-reader.js";
-import type { MinerStats } from "../../model/results.js";
 
 /**
  * The original's GetMinerStats MULTI (reference §2.4): the miner hash, its newest

@@ -1,9 +1,9 @@
 import type { MalformedTally } from "../../convert/malformed.js";
 import { convertNodeStates } from "../../convert/node-states.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { NodeStates } from "../../model/results.js";
 import type { CommandReply, RedisCommand } from "../../redis/client.js";
 import { ReplyReader } from "../reply-reader.js";
-import type { NodeStates } from "../../model/results.js";
 
 /** The original's GetNodeStates: one HGETALL of `P:nodes`, outside any MULTI. */
 export function planNodeStates(keys: PoolKeys): RedisCommand[] {

@@ -1,8 +1,8 @@
 import type { MalformedTally } from "../../convert/malformed.js";
 import { BackendUnavailableError } from "../../errors/backend-unavailable-error.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
-import { commandError, isCluster, isRedirection, isWrongType, runCommand, runPipeline } from "../../redis/exec.js";
 import type { RedisClient, RedisCommand } from "../../redis/client.js";
+import { commandError, isCluster, isRedirection, isWrongType, runCommand, runPipeline } from "../../redis/exec.js";
 
 /** Arguments of a purge, already validated. @internal */
 export interface PurgeArgs {

@@ -2,10 +2,10 @@ import type { MalformedTally } from "../../convert/malformed.js";
 import { aggregateShares, type ShareAggregate } from "../../convert/shares.js";
 import { convertWorkersStats, finalizeWorkers } from "../../convert/workers.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
-import type { CommandReply, RedisClient, RedisCommand } from "../../redis/client.js";
-import { ReplyReader } from "../reply-reader.js";
 import type { WorkersStats } from "../../model/results.js";
+import type { CommandReply, RedisClient, RedisCommand } from "../../redis/client.js";
 import { readScoreRange } from "../../redis/range-reader.js";
+import { ReplyReader } from "../reply-reader.js";
 
 /** Arguments of an account workers read, already validated. @internal */
 export interface WorkersStatsArgs {

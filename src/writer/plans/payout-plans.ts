@@ -1,5 +1,5 @@
-import type { RedisCommand } from "../../redis/client.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { RedisCommand } from "../../redis/client.js";
 import { goJoin } from "../members.js";
 
 /** `LockPayouts`: SETNX of `login:amount`, no expiry (the original never expires it). */

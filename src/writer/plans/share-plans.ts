@@ -1,5 +1,5 @@
-import type { RedisCommand } from "../../redis/client.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
+import type { RedisCommand } from "../../redis/client.js";
 import { goJoin } from "../members.js";
 
 /** One share as the original's `writeShare` helper writes it. @internal */

@@ -1,6 +1,7 @@
-import type { RedisCommand } from "../../redis/client.js";
+import { wrapInt64 } from "../../go/int.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
-import { formatBlockMember, goJoin, wrapInt64 } from "../members.js";
+import type { RedisCommand } from "../../redis/client.js";
+import { formatBlockMember, goJoin } from "../members.js";
 import type { BlockFields } from "../writer-inputs.js";
 
 const SHANNON = 1_000_000_000n;
