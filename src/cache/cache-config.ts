@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { type DurationInput, parseDuration } from "../go/duration.js";
 
 /**
@@ -94,11 +94,11 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 /**
  * Validates a pool's `api` section and applies the defaults.
  *
- * @throws {@link InvalidConfigError} naming the first bad field
+ * @throws {@link InvalidArgumentError} naming the first bad field
  */
 export function resolveStatsCacheConfig(config: StatsCacheConfig): ResolvedStatsCacheConfig {
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new InvalidConfigError("config", "must be the `api` section object of config.json");
+    throw new InvalidArgumentError("config", "must be the `api` section object of config.json");
   }
   const d = STATS_CACHE_CONFIG_DEFAULTS;
   return Object.freeze({
@@ -124,21 +124,26 @@ function orDefault<T>(value: T | undefined, fallback: T): T {
 /** A duration in ms; the parse error is kept as `cause`. @internal */
 export function durationField(field: string, value: unknown): number {
   if (typeof value !== "string" && typeof value !== "number") {
-    throw new InvalidConfigError(field, `must be a Go duration string or milliseconds, got ${describe(value)}`);
+    throw new InvalidArgumentError(field, `must be a Go duration string or milliseconds, got ${describe(value)}`);
   }
   try {
     return parseDuration(value);
   } catch (error) {
-    throw new InvalidConfigError(field, error instanceof Error ? error.message : String(error), { cause: error });
+    throw new InvalidArgumentError(field, error instanceof InvalidArgumentError ? error.reason : String(error), {
+      cause: error,
+    });
   }
 }
 
 /** A period a timer waits: positive, and within what `setTimeout` honours. */
 function timerDelay(field: string, value: unknown): number {
   const ms = durationField(field, value);
-  if (ms < 1) throw new InvalidConfigError(field, "must be at least 1ms (a zero period would spin)");
+  if (ms < 1) throw new InvalidArgumentError(field, "must be at least 1ms (a zero period would spin)");
   if (ms > MAX_TIMER_DELAY_MS) {
-    throw new InvalidConfigError(field, `must be at most ${MAX_TIMER_DELAY_MS}ms (about 24.8 days), the longest timer`);
+    throw new InvalidArgumentError(
+      field,
+      `must be at most ${MAX_TIMER_DELAY_MS}ms (about 24.8 days), the longest timer`,
+    );
   }
   return ms;
 }
@@ -146,18 +151,18 @@ function timerDelay(field: string, value: unknown): number {
 /** A hashrate window: the backend counts it in whole seconds and divides by it. */
 function window(field: string, value: unknown): number {
   const ms = durationField(field, value);
-  if (ms < 1000) throw new InvalidConfigError(field, "must be at least 1s (hashrates are divided by it)");
+  if (ms < 1000) throw new InvalidArgumentError(field, "must be at least 1s (hashrates are divided by it)");
   return ms;
 }
 
 function luckWindow(value: unknown): readonly number[] {
   if (value === null) return Object.freeze([]);
   if (!Array.isArray(value)) {
-    throw new InvalidConfigError("luckWindow", `must be an array of block counts, got ${describe(value)}`);
+    throw new InvalidArgumentError("luckWindow", `must be an array of block counts, got ${describe(value)}`);
   }
   value.forEach((n: unknown, i) => {
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) {
-      throw new InvalidConfigError(`luckWindow[${i}]`, `must be a positive integer, got ${describe(n)}`);
+      throw new InvalidArgumentError(`luckWindow[${i}]`, `must be a positive integer, got ${describe(n)}`);
     }
   });
   return Object.freeze([...(value as number[])].sort((a, b) => a - b));
@@ -165,13 +170,14 @@ function luckWindow(value: unknown): readonly number[] {
 
 function rowCount(field: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidConfigError(field, `must be a non-negative integer (0 = all), got ${describe(value)}`);
+    throw new InvalidArgumentError(field, `must be a non-negative integer (0 = all), got ${describe(value)}`);
   }
   return value;
 }
 
 function flag(field: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new InvalidConfigError(field, `must be true or false, got ${describe(value)}`);
+  if (typeof value !== "boolean")
+    throw new InvalidArgumentError(field, `must be true or false, got ${describe(value)}`);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { describe, durationField, type ResolvedStatsCacheConfig } from "./cache-config.js";
@@ -76,7 +76,7 @@ export const STATS_CACHE_OPTION_DEFAULTS = Object.freeze({
 
 /**
  * Validates the options and applies the defaults.
- * @throws {@link InvalidConfigError} naming the first bad option
+ * @throws {@link InvalidArgumentError} naming the first bad option
  * @internal
  */
 export function resolveStatsCacheOptions(
@@ -84,27 +84,27 @@ export function resolveStatsCacheOptions(
   config: ResolvedStatsCacheConfig,
 ): ResolvedStatsCacheOptions {
   if (typeof options !== "object" || options === null) {
-    throw new InvalidConfigError("options", "must be an object");
+    throw new InvalidArgumentError("options", "must be an object");
   }
   const d = STATS_CACHE_OPTION_DEFAULTS;
   const now = options.now ?? systemClock;
-  if (typeof now !== "function") throw new InvalidConfigError("now", `must be a function, got ${describe(now)}`);
+  if (typeof now !== "function") throw new InvalidArgumentError("now", `must be a function, got ${describe(now)}`);
   const evictAfterIntervals = options.evictAfterIntervals ?? d.evictAfterIntervals;
   if (typeof evictAfterIntervals !== "number" || !Number.isFinite(evictAfterIntervals) || evictAfterIntervals < 1) {
-    throw new InvalidConfigError("evictAfterIntervals", `must be a number ≥ 1, got ${describe(evictAfterIntervals)}`);
+    throw new InvalidArgumentError("evictAfterIntervals", `must be a number ≥ 1, got ${describe(evictAfterIntervals)}`);
   }
   const staleWhileRevalidate = options.staleWhileRevalidate ?? d.staleWhileRevalidate;
   if (typeof staleWhileRevalidate !== "boolean") {
-    throw new InvalidConfigError(
+    throw new InvalidArgumentError(
       "staleWhileRevalidate",
       `must be true or false, got ${describe(staleWhileRevalidate)}`,
     );
   }
   const purge = options.purge ?? d.purge;
   if (typeof purge !== "boolean")
-    throw new InvalidConfigError("purge", `must be true or false, got ${describe(purge)}`);
+    throw new InvalidArgumentError("purge", `must be true or false, got ${describe(purge)}`);
   if (!purge && config.purgeOnly)
-    throw new InvalidConfigError("purge", "false with purgeOnly would leave nothing to do");
+    throw new InvalidArgumentError("purge", "false with purgeOnly would leave nothing to do");
   return Object.freeze({
     now,
     purge,
@@ -121,7 +121,7 @@ export function resolveStatsCacheOptions(
 
 function bound(field: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidConfigError(field, `must be a non-negative integer, got ${describe(value)}`);
+    throw new InvalidArgumentError(field, `must be a non-negative integer, got ${describe(value)}`);
   }
   return value;
 }

@@ -69,7 +69,7 @@ export class StatsCache {
    * @param backend - the reads, usually a `RedisStatsBackend`; the cache never closes its connection
    * @param config - the pool's config.json `api` section, as is
    * @param options - clock and account-cache bounds
-   * @throws {@link InvalidConfigError} naming the first bad field of `config` or `options`
+   * @throws {@link InvalidArgumentError} naming the first bad field of `config` or `options`
    */
   constructor(backend: StatsCacheBackend, config: StatsCacheConfig, options: StatsCacheOptions = {}) {
     this.config = resolveStatsCacheConfig(config);

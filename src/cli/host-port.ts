@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 
 /** A `host:port` address as Go's `net.Listen`/`net.Dial` take it. @internal */
 export interface HostPort {
@@ -14,7 +14,7 @@ export interface HostPort {
  */
 export function parseHostPort(field: string, value: unknown): HostPort {
   if (typeof value !== "string")
-    throw new InvalidConfigError(field, `must be a "host:port" string, got ${typeof value}`);
+    throw new InvalidArgumentError(field, `must be a "host:port" string, got ${typeof value}`);
   const cut = value.lastIndexOf(":");
   const portText = value.slice(cut + 1);
   let host = value.slice(0, cut);
@@ -24,7 +24,7 @@ export function parseHostPort(field: string, value: unknown): HostPort {
   // Like Go: an IPv6 host needs brackets ("::1:8080" has too many colons).
   const badHost = /[[\]]/.test(host) || (!bracketed && host.includes(":"));
   if (cut < 0 || !/^\d{1,5}$/.test(portText) || port > 65_535 || badHost) {
-    throw new InvalidConfigError(field, `must be "host:port" (e.g. "0.0.0.0:8080"), got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(field, `must be "host:port" (e.g. "0.0.0.0:8080"), got ${JSON.stringify(value)}`);
   }
   return { host: host === "" ? undefined : host, port };
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolveStatsCacheConfig, type StatsCacheConfig } from "../cache/cache-config.js";
-import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { CliError } from "./cli-error.js";
 import { type HostPort, parseHostPort } from "./host-port.js";
 
@@ -45,35 +45,34 @@ export async function readPoolConfig(path: string): Promise<PoolConfig> {
   try {
     return poolConfig(json);
   } catch (error) {
-    if (error instanceof InvalidConfigError) throw new CliError(`${path}: ${error.message}`, 1, { cause: error });
+    if (error instanceof InvalidArgumentError) throw new CliError(`${path}: ${error.message}`, 1, { cause: error });
     throw error;
   }
 }
 
-/** Validates a parsed config.json. @throws {@link InvalidConfigError} naming the field @internal */
+/** Validates a parsed config.json. @throws {@link InvalidArgumentError} naming the field @internal */
 export function poolConfig(json: unknown): PoolConfig {
   const root = section("(the file)", json);
   if (typeof root.coin !== "string" || root.coin === "") {
-    throw new InvalidConfigError("coin", 'must be a non-empty string (the key prefix, e.g. "eth")');
+    throw new InvalidArgumentError("coin", 'must be a non-empty string (the key prefix, e.g. "eth")');
   }
   const redis = section("redis", root.redis);
   const api = section("api", root.api);
   const password = redis.password ?? "";
-  if (typeof password !== "string") throw new InvalidConfigError("redis.password", "must be a string");
+  if (typeof password !== "string") throw new InvalidArgumentError("redis.password", "must be a string");
   const database = redis.database ?? 0;
   if (typeof database !== "number" || !Number.isSafeInteger(database) || database < 0) {
-    throw new InvalidConfigError("redis.database", "must be a non-negative integer");
+    throw new InvalidArgumentError("redis.database", "must be a non-negative integer");
   }
   if (api.enabled !== undefined && typeof api.enabled !== "boolean") {
-    throw new InvalidConfigError("api.enabled", "must be true or false");
+    throw new InvalidArgumentError("api.enabled", "must be true or false");
   }
   try {
     resolveStatsCacheConfig(api as StatsCacheConfig);
   } catch (error) {
-    if (!(error instanceof InvalidConfigError)) throw error;
+    if (!(error instanceof InvalidArgumentError)) throw error;
     // Name the field as the file spells it.
-    const detail = error.message.slice(error.field.length + 2);
-    throw new InvalidConfigError(`api.${error.field}`, detail, { cause: error });
+    throw new InvalidArgumentError(`api.${error.path}`, error.reason, { cause: error });
   }
   return {
     prefix: root.coin,
@@ -86,7 +85,7 @@ export function poolConfig(json: unknown): PoolConfig {
 
 function section(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidConfigError(name, "must be an object");
+    throw new InvalidArgumentError(name, "must be an object");
   }
   return value as Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { PoolStatsError } from "./pool-stats-error.js";
+import { PoolStatsError, type PoolStatsErrorOptions } from "./pool-stats-error.js";
 
 /**
  * Redis Cluster refused a command because its keys live in different hash slots
@@ -8,11 +8,10 @@ import { PoolStatsError } from "./pool-stats-error.js";
  * cannot route.
  */
 export class ClusterSlotError extends PoolStatsError {
-  /** Which read failed, e.g. `"collectStats"`. */
-  readonly operation: string;
+  /** Which call failed, e.g. `"collectStats"`. */
+  declare readonly operation: string;
 
-  constructor(operation: string, message: string, options?: ErrorOptions) {
-    super("ERR_CLUSTER_SLOTS", `${operation}: ${message}`, options);
-    this.operation = operation;
+  constructor(operation: string, message: string, options?: Omit<PoolStatsErrorOptions, "operation">) {
+    super("ERR_CLUSTER_SLOTS", `${operation}: ${message}`, { ...options, operation });
   }
 }

@@ -1,15 +1,35 @@
-import { PoolStatsError } from "./pool-stats-error.js";
+import { PoolStatsError, type PoolStatsErrorCode, type PoolStatsErrorOptions } from "./pool-stats-error.js";
 
 /**
- * An argument that would make the original divide by zero, panic or read nonsense:
- * a zero window, an empty luck window list, a negative row limit, an empty prefix.
+ * Bad input, wherever it is checked: a method argument (a zero window, an empty luck
+ * window list, a negative row limit, an empty login), a field of the pool's config.json
+ * (a bad duration, a luck window of 0), an option of a constructor, a CLI option. Thrown
+ * before any Redis command, with the path of the offending value, so a broken config
+ * fails at start-up with the field named (the original panics, or misbehaves silently).
  */
 export class InvalidArgumentError extends PoolStatsError {
-  /** The name of the offending argument, e.g. `"window"` or `"windows[2]"`. */
-  readonly argument: string;
+  /**
+   * Where the bad value is, as the caller wrote it: an argument (`"window"`,
+   * `"windows[2]"`), a config.json field (`"hashrateWindow"`, `"luckWindow[1]"`,
+   * `"redis.endpoint"`) or an option (`"maxAccounts"`, `"hashrate.tailChunkSize"`).
+   */
+  readonly path: string;
+  /** What is wrong with the value: the message without its `path: ` prefix. */
+  readonly reason: string;
 
-  constructor(argument: string, message: string) {
-    super("ERR_INVALID_ARGUMENT", `${argument}: ${message}`);
-    this.argument = argument;
+  /**
+   * @param path - where the bad value is
+   * @param reason - what is wrong with it; the error's message is `path: reason`
+   * @param code - for subclasses that keep this shape under a more precise code
+   */
+  constructor(
+    path: string,
+    reason: string,
+    options?: PoolStatsErrorOptions,
+    code: PoolStatsErrorCode = "ERR_INVALID_ARGUMENT",
+  ) {
+    super(code, `${path}: ${reason}`, options);
+    this.path = path;
+    this.reason = reason;
   }
 }

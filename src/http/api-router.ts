@@ -1,4 +1,4 @@
-import { InvalidConfigError } from "../errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { type DurationInput, parseDuration } from "../go/duration.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./account-response.js";
@@ -61,7 +61,7 @@ const ACCOUNTS = "/api/accounts/";
  * an empty body; paths percent-decoded and non-canonical ones redirected (301) as
  * gorilla/mux does; plus the health route. Query strings are ignored.
  *
- * @throws {@link InvalidConfigError} for a bad option, at once
+ * @throws {@link InvalidArgumentError} for a bad option, at once
  */
 export function createApiRouter(source: ApiStatsSource, options: ApiRouterOptions = {}): ApiRouter {
   const settings = resolveRouterOptions(source, options);
@@ -114,9 +114,9 @@ async function route(source: ApiStatsSource, settings: RouterSettings, url: stri
 }
 
 function resolveRouterOptions(source: ApiStatsSource, options: ApiRouterOptions): RouterSettings {
-  if (typeof options !== "object" || options === null) throw new InvalidConfigError("options", "must be an object");
+  if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "must be an object");
   const now = options.now ?? systemClock;
-  if (typeof now !== "function") throw new InvalidConfigError("now", "must be a function returning epoch ms");
+  if (typeof now !== "function") throw new InvalidArgumentError("now", "must be a function returning epoch ms");
   const interval = source.config.statsCollectIntervalMs;
   return {
     now,
@@ -134,10 +134,10 @@ function resolveRouterOptions(source: ApiStatsSource, options: ApiRouterOptions)
 function healthPath(value: string | false): string | undefined {
   if (value === false) return undefined;
   if (typeof value !== "string" || !value.startsWith("/") || cleanPath(value) !== value) {
-    throw new InvalidConfigError("healthPath", `must be a clean absolute path or false, got ${String(value)}`);
+    throw new InvalidArgumentError("healthPath", `must be a clean absolute path or false, got ${String(value)}`);
   }
   if ((POOL_ROUTES as readonly string[]).includes(value) || value.startsWith(ACCOUNTS)) {
-    throw new InvalidConfigError("healthPath", `must not shadow a route of the original API: ${value}`);
+    throw new InvalidArgumentError("healthPath", `must not shadow a route of the original API: ${value}`);
   }
   return value;
 }
@@ -146,6 +146,8 @@ function duration(field: string, value: DurationInput): number {
   try {
     return parseDuration(value);
   } catch (error) {
-    throw new InvalidConfigError(field, error instanceof Error ? error.message : String(error), { cause: error });
+    throw new InvalidArgumentError(field, error instanceof InvalidArgumentError ? error.reason : String(error), {
+      cause: error,
+    });
   }
 }

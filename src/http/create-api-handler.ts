@@ -40,7 +40,7 @@ export type ApiRequestListener = (req: IncomingMessage, res: ServerResponse) => 
  * never leaves a request unanswered: an unexpected error is a 500 with the three headers,
  * reported to `onError`.
  *
- * @throws {@link InvalidConfigError} for a bad option, at once
+ * @throws {@link InvalidArgumentError} for a bad option, at once
  */
 export function createApiHandler(source: ApiStatsSource, options: ApiHandlerOptions = {}): ApiRequestListener {
   const router = createApiRouter(source, options);

@@ -87,7 +87,7 @@ describe("invalid arguments reject with a typed error before any Redis command",
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(errorClass);
-    if (argument !== undefined) expect(error).toMatchObject({ code: "ERR_INVALID_ARGUMENT", argument });
+    if (argument !== undefined) expect(error).toMatchObject({ code: "ERR_INVALID_ARGUMENT", path: argument });
     else expect(error).toMatchObject({ code: "ERR_INVALID_DURATION" });
     expect(calls).toEqual([]);
 
@@ -111,7 +111,7 @@ describe("invalid arguments reject with a typed error before any Redis command",
     try {
       new RedisStatsBackend(redis, options);
     } catch (error) {
-      expect(error).toMatchObject({ argument });
+      expect(error).toMatchObject({ path: argument });
     }
   });
 });

@@ -3,21 +3,21 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { resolveStatsCacheConfig, type StatsCacheConfig } from "../../src/cache/cache-config.js";
 import type { StatsCacheOptions } from "../../src/cache/cache-options.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
-import { InvalidConfigError } from "../../src/errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js";
 import { loadGolden } from "../support/golden.js";
 
 // Constructing a cache sends no command: a backend on a client that never connects is enough.
 const backend = new RedisStatsBackend({} as never, { prefix: "eth" });
 
-function configError(config: unknown, options?: unknown): InvalidConfigError {
+function configError(config: unknown, options?: unknown): InvalidArgumentError {
   try {
     new StatsCache(backend, config as StatsCacheConfig, options as StatsCacheOptions);
   } catch (error) {
-    if (error instanceof InvalidConfigError) return error;
+    if (error instanceof InvalidArgumentError) return error;
     throw error;
   }
-  throw new Error("expected an InvalidConfigError");
+  throw new Error("expected an InvalidArgumentError");
 }
 
 describe("StatsCache config: the pool's `api` section as is", () => {
@@ -97,8 +97,8 @@ describe("StatsCache config: the pool's `api` section as is", () => {
   ];
   it.each(badConfigs)("rejects a bad %s before any Redis command: %j", (field, config) => {
     const error = configError(config);
-    expect(error.code).toBe("ERR_INVALID_CONFIG");
-    expect(error.field).toBe(field);
+    expect(error.code).toBe("ERR_INVALID_ARGUMENT");
+    expect(error.path).toBe(field);
     expect(error.message.startsWith(`${field}: `)).toBe(true);
   });
 
@@ -109,7 +109,7 @@ describe("StatsCache config: the pool's `api` section as is", () => {
   });
 
   it.each([null, [], "api", 5])("rejects a config that is not an object: %j", (config) => {
-    expect(configError(config).field).toBe("config");
+    expect(configError(config).path).toBe("config");
   });
 
   const badOptions: [field: string, options: Record<string, unknown> | null][] = [
@@ -124,6 +124,6 @@ describe("StatsCache config: the pool's `api` section as is", () => {
     ["options", null],
   ];
   it.each(badOptions)("rejects a bad option %s: %j", (field, options) => {
-    expect(configError({}, options).field).toBe(field);
+    expect(configError({}, options).path).toBe(field);
   });
 });

@@ -7,7 +7,7 @@ import type { PurgedEvent, StatsCacheErrorEvent } from "../../src/cache/events.j
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import type { BlockRow } from "../../src/convert/blocks.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
-import { InvalidConfigError } from "../../src/errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 import { toGoJson } from "../../src/go/json.js";
 import { luckToGo, poolStatsToGo } from "../../src/json/compat-shapes.js";
 import type { LuckStats } from "../../src/model/results.js";
@@ -95,7 +95,7 @@ describe("StatsCache start(): the original's start-up order and snapshot", () =>
     await vi.advanceTimersByTimeAsync(11 * 60_000); // past the purge interval (10 min)
     await until(() => probe.callsOf("collectStats").length === 4 && settled(), "the collection due meanwhile");
     expect(probe.callsOf("flushStaleStats")).toHaveLength(0);
-    expect(() => new StatsCache(probe.backend, { purgeOnly: true }, { purge: false })).toThrow(InvalidConfigError);
+    expect(() => new StatsCache(probe.backend, { purgeOnly: true }, { purge: false })).toThrow(InvalidArgumentError);
   });
 
   it("purges, then collects with sorted luck windows, and serves the original's numbers", async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatHostPort, parseHostPort } from "../../src/cli/host-port.js";
 import { poolConfig } from "../../src/cli/pool-config.js";
 import { runCli } from "../../src/cli/run-cli.js";
-import { InvalidConfigError } from "../../src/errors/invalid-config-error.js";
+import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 
 /** The original's config.example.json, trimmed to what serve reads (plus what it ignores). */
 const EXAMPLE = {
@@ -33,7 +33,7 @@ function fieldOf(json: unknown): string | undefined {
     poolConfig(json);
     return undefined;
   } catch (error) {
-    if (error instanceof InvalidConfigError) return error.field;
+    if (error instanceof InvalidArgumentError) return error.path;
     throw error;
   }
 }
@@ -87,7 +87,7 @@ describe("host:port, Go's way", () => {
   });
 
   it.each(["8080", "::1:8080", "host:", "host:http", "host:65536", "[::1:80", ""])("refuses %j", (text) => {
-    expect(() => parseHostPort("f", text)).toThrow(InvalidConfigError);
+    expect(() => parseHostPort("f", text)).toThrow(InvalidArgumentError);
   });
 
   it("prints IPv6 hosts in brackets", () => {
