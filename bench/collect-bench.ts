@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { PoolKeys, poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
 import { deletePoolKeys } from "../src/testing/delete-pool-keys.js";
+import { OriginalMethodBackend } from "../src/testing/original-method-backend.js";
 import { startRedisServer } from "../src/testing/redis-server-process.js";
 import { renderChart, type Series } from "./chart.js";
 import type { Job, Sample } from "./measure-collect.js";
@@ -104,11 +105,11 @@ async function main(): Promise<void> {
 
       // (a) and (b) on the same data and clock must print the same bytes.
       await clonePrefix(redis, "base", "work");
-      const a = await new RedisStatsBackend(redis, {
-        prefix: "work",
-        now: () => NOW_MS,
-        readStrategy: "original",
-      }).collectStats("30m", 50, 30);
+      const a = await new OriginalMethodBackend(redis, { prefix: "work", now: () => NOW_MS }).collectStats(
+        "30m",
+        50,
+        30,
+      );
       const b = await new RedisStatsBackend(redis, { prefix: "work", now: () => NOW_MS }).collectStats("30m", 50, 30);
       const same = toGoJson(poolStatsToGo(a)) === toGoJson(poolStatsToGo(b));
       identity.push(

@@ -4,7 +4,9 @@
  * Run by collect-bench.ts; input in BENCH_JOB, output one JSON line on stdout.
  */
 import { Redis } from "ioredis";
-import { poolStatsToGo, RedisPoolWriter, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { OriginalMethodBackend } from "../src/testing/original-method-backend.js";
+import { PoolSeeder } from "../src/testing/pool-seeder.js";
 import { POOL, shares } from "./pool-fixture.js";
 
 export interface Job {
@@ -85,8 +87,9 @@ async function main(): Promise<void> {
   await redis.config("SET", "slowlog-log-slower-than", "0");
   await redis.config("SET", "slowlog-max-len", "100000");
   let nowMs = job.nowMs;
-  const backendFor = (strategy: Job["strategy"] | "chunked") =>
-    new RedisStatsBackend(redis, { prefix: job.prefix, now: () => nowMs, readStrategy: strategy });
+  const options = { prefix: job.prefix, now: () => nowMs };
+  const backendFor = (strategy: Job["strategy"]) =>
+    strategy === "original" ? new OriginalMethodBackend(redis, options) : new RedisStatsBackend(redis, options);
   const samples: Sample[] = [];
   gc();
   const baseRss = process.memoryUsage().rss;
@@ -98,18 +101,19 @@ async function main(): Promise<void> {
   } else {
     const backend = backendFor(job.strategy);
     await backend.collectStats("30m", 50, 30); // warm up (the incremental cold start)
-    const writer = new RedisPoolWriter(redis, { prefix: job.prefix, now: () => nowMs });
+    const seeder = new PoolSeeder(redis, { prefix: job.prefix });
     const perCycle = Math.round((job.n / POOL.windowS) * job.intervalS);
     for (let run = 0; run < job.runs; run++) {
       // New shares at the rate that keeps the window at n, stamped over the interval.
-      await writer.seedShares(shares(POOL, perCycle, nowMs, nowMs + job.intervalS * 1000, run + 1));
+      await seeder.seedShares(shares(POOL, perCycle, nowMs, nowMs + job.intervalS * 1000, run + 1));
       nowMs += job.intervalS * 1000;
       let result: unknown;
       const sample = await measure(redis, async () => {
         result = await backend.collectStats("30m", 50, 30);
       });
       // Not timed: the same snapshot recomputed in full must be byte-identical.
-      const full = await backendFor("chunked").collectStats("30m", 50, 30);
+      const fresh = backendFor("incremental");
+      const full = await fresh.collectStats(fresh.hashrateWindow("30m"), 50, 30);
       const identical =
         toGoJson(poolStatsToGo(result as Parameters<typeof poolStatsToGo>[0])) === toGoJson(poolStatsToGo(full));
       samples.push({ ...sample, identical });

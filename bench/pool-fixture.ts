@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { PoolKeys, RedisPoolWriter } from "../src/index.js";
-import { rng } from "../test/support/random.js";
+import { PoolSeeder } from "../src/testing/pool-seeder.js";
+import { seededRandom as rng } from "../src/testing/random.js";
 
 /** The simulated pool of the benchmark: M miners × W workers, all on one share difficulty. */
 export interface PoolShape {
@@ -49,8 +50,8 @@ export async function seedPool(
   onProgress: (written: number) => void,
 ): Promise<void> {
   const keys = new PoolKeys(prefix);
-  const writer = new RedisPoolWriter(redis, { prefix, now: () => nowMs });
-  await writer.seedShares(shares(POOL, n, nowMs - POOL.windowS * 1000, nowMs, n), {
+  const _writer = new RedisPoolWriter(redis, { prefix, now: () => nowMs });
+  await new PoolSeeder(redis, { prefix }).seedShares(shares(POOL, n, nowMs - POOL.windowS * 1000, nowMs, n), {
     chunkSize: 1000,
     onProgress,
   });

@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { PoolKeys } from "../src/keys/pool-keys.js";
 import { deletePoolKeys } from "../src/testing/delete-pool-keys.js";
+import { PoolSeeder } from "../src/testing/pool-seeder.js";
 import { startRedisServer } from "../src/testing/redis-server-process.js";
-import { RedisPoolWriter } from "../src/writer/redis-pool-writer.js";
 import type { SeedShare } from "../src/testing/seed-shares.js";
 
 const count = Number(process.argv[2] ?? 1_000_000);
@@ -40,7 +40,7 @@ try {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let lastReport = 0;
-  const result = await new RedisPoolWriter(redis, { prefix }).seedShares(shares(), {
+  const result = await new PoolSeeder(redis, { prefix }).seedShares(shares(), {
     expire: "3h",
     onProgress: (n) => {
       if (n - lastReport >= 250_000) {

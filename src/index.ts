@@ -1,3 +1,26 @@
+export type { Account, AccountFound, AccountNotFound, AccountResult } from "./model/account.js";
+export type { ResolvedStatsCacheConfig, StatsCacheConfig } from "./model/config.js";
+export type {
+  PurgedEvent,
+  StatsCacheErrorEvent,
+  StatsCacheEventMap,
+  StatsCacheListener,
+  StatsCacheOperation,
+} from "./model/events.js";
+export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./model/malformed.js";
+export type {
+  AccountPayment,
+  BlockRow,
+  LuckRow,
+  MinerHashrate,
+  MinersHashrate,
+  NodeState,
+  PaymentRow,
+  PoolPayment,
+  StringIntMap,
+  WorkerHashrate,
+  WorkersHashrate,
+} from "./model/rows.js";
 /**
  * open-pool-stats: an open-ethereum-pool pool's statistics, read out of Redis with the
  * original's key layout, numbers and JSON bytes.
@@ -5,35 +28,15 @@
  */
 
 export { RedisStatsBackend, type RedisStatsBackendOptions } from "./backend/redis-stats-backend.js";
-export type { Account, AccountFound, AccountNotFound, AccountResult } from "./cache/account.js";
 export type { AccountCacheSizes } from "./cache/account-cache.js";
-export {
-  type ResolvedStatsCacheConfig,
-  STATS_CACHE_CONFIG_DEFAULTS,
-  type StatsCacheConfig,
-} from "./cache/cache-config.js";
+export { STATS_CACHE_CONFIG_DEFAULTS } from "./cache/cache-config.js";
 export { STATS_CACHE_OPTION_DEFAULTS, type StatsCacheOptions } from "./cache/cache-options.js";
-export type {
-  PurgedEvent,
-  StatsCacheErrorEvent,
-  StatsCacheEventMap,
-  StatsCacheListener,
-  StatsCacheOperation,
-} from "./cache/events.js";
 export { StatsCache } from "./cache/stats-cache.js";
-export type { StatsCacheBackend } from "./cache/stats-cache-backend.js";
-export { type BlockRow, convertBlocks, convertCandidates } from "./convert/blocks.js";
-export { convertLuck, type LuckRow, luckRatio } from "./convert/luck.js";
-export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "./convert/malformed.js";
-export { convertMinersStats, finalizeMiners, type MinerHashrate, type MinersHashrate } from "./convert/miners.js";
-export { convertNodeStates, type NodeState } from "./convert/node-states.js";
-export {
-  type AccountPayment,
-  convertPayments,
-  isPoolPayment,
-  type PaymentRow,
-  type PoolPayment,
-} from "./convert/payments.js";
+export { convertBlocks, convertCandidates } from "./convert/blocks.js";
+export { convertLuck, luckRatio } from "./convert/luck.js";
+export { convertMinersStats, finalizeMiners } from "./convert/miners.js";
+export { convertNodeStates } from "./convert/node-states.js";
+export { convertPayments, isPoolPayment } from "./convert/payments.js";
 export { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "./convert/reply-shapes.js";
 export {
   addShare,
@@ -43,8 +46,8 @@ export {
   type ShareAggregate,
   startedAtOf,
 } from "./convert/shares.js";
-export { convertStringMap, type StringIntMap } from "./convert/string-map.js";
-export { convertWorkersStats, finalizeWorkers, type WorkerHashrate, type WorkersHashrate } from "./convert/workers.js";
+export { convertStringMap } from "./convert/string-map.js";
+export { convertWorkersStats, finalizeWorkers } from "./convert/workers.js";
 export * from "./errors/index.js";
 export { parseGoBool } from "./go/bool.js";
 export { type DurationInput, formatDuration, parseDuration } from "./go/duration.js";
@@ -56,7 +59,6 @@ export { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./http/account-resp
 export type { ApiRequestContext } from "./http/api-request-context.js";
 export { API_HEADERS, type ApiFailure, type ApiResponse } from "./http/api-response.js";
 export { type ApiRouter, type ApiRouterOptions, createApiRouter } from "./http/api-router.js";
-export type { ApiStatsSource } from "./http/api-stats-source.js";
 export { buildBlocksResponse } from "./http/blocks-response.js";
 export {
   type ApiErrorEvent,
@@ -101,6 +103,7 @@ export type {
   ReadReport,
   WorkersStats,
 } from "./model/results.js";
+export type { StatsBackend, StatsSource } from "./model/seams.js";
 export type { StatsSnapshot } from "./model/snapshot.js";
 export type { CommandReply, RedisClient, RedisCommand } from "./redis/client.js";
 export { CLUSTER_SLOTS, crc16, keySlot } from "./redis/key-slot.js";

@@ -1,198 +1,194 @@
-import type { MalformedSink } from "../convert/malformed.js";
 import type { ShareAggregate } from "../convert/shares.js";
-import type { CommandReply, RedisClient, RedisCommand } from "../redis/client.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { RedisClient } from "../redis/client.js";
+import type { CommandPlan, PlanReplies } from "../redis/plan.js";
 import { readScoreRange } from "../redis/range-reader.js";
+import type { Seconds } from "../time/units.js";
 import { ShareWindow } from "../window/share-window.js";
 
-/** Tuning of the incremental hashrate collection. */
-export interface HashrateCollectorOptions {
-  /**
-   * Seconds before the previous collection's clock that every cycle reads again and
-   * replaces, so shares stamped a little late (proxy clocks lagging, writes in flight,
-   * equal scores written across two cycles) are never lost. This is the minimum: after a
-   * cycle that needed a repair (a share stamped later than the overlap), the overlap
-   * doubles, up to `maxOverlapSeconds`, then shrinks back by a second per clean cycle.
-   * @defaultValue 5
-   */
-  readonly overlapSeconds?: number;
-  /**
-   * The largest the overlap grows to after repairs.
-   * @defaultValue 120
-   */
-  readonly maxOverlapSeconds?: number;
-  /**
-   * When the held count disagrees with Redis's, this many seconds are re-read before
-   * falling back to a full resync.
-   * @defaultValue 300
-   */
-  readonly repairSeconds?: number;
-  /**
-   * Members per command in steady state. Redis spends about 1 µs per member, so 2,000
-   * keeps each command near 2 ms.
-   * @defaultValue 2000
-   */
-  readonly tailChunkSize?: number;
-  /**
-   * Members per command during a cold start or resync (about 3 ms of Redis each at 2,500;
-   * smaller commands also keep less garbage alive in the client between GCs).
-   * @defaultValue 2500
-   */
-  readonly resyncChunkSize?: number;
+/** {@link HashrateWindowOptions} with every default applied. @internal */
+export type ResolvedHashrateWindowOptions = Required<HashrateWindowOptions>;
+
+/** The defaults of {@link HashrateWindowOptions}, in one place. */
+export const HASHRATE_WINDOW_DEFAULTS: ResolvedHashrateWindowOptions = Object.freeze({
+  overlapSeconds: 5,
+  maxOverlapSeconds: 120,
+  repairSeconds: 300,
+  tailChunkSize: 2000,
+  resyncChunkSize: 2500,
+});
+
+/**
+ * Validates the options and applies the defaults.
+ * @throws {@link InvalidArgumentError} naming the first bad option (`hashrate.<name>`)
+ * @internal
+ */
+export function resolveHashrateWindowOptions(options: HashrateWindowOptions = {}): ResolvedHashrateWindowOptions {
+  const pick = (name: keyof HashrateWindowOptions, min: number): number => {
+    const value = options[name] ?? HASHRATE_WINDOW_DEFAULTS[name];
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`hashrate.${name}`, `must be an integer ≥ ${min}, got ${String(value)}`);
+    }
+    return value;
+  };
+  const overlapSeconds = pick("overlapSeconds", 0);
+  return Object.freeze({
+    overlapSeconds,
+    maxOverlapSeconds: Math.max(overlapSeconds, pick("maxOverlapSeconds", 0)),
+    repairSeconds: pick("repairSeconds", 0),
+    tailChunkSize: pick("tailChunkSize", 1),
+    resyncChunkSize: pick("resyncChunkSize", 1),
+  });
 }
 
-/** How one collection of the window went, for metrics and benchmarks. */
-export interface HashrateCycleReport {
-  /** `"cold"` (first read or clock went back), `"tail"` (steady state), `"repair"`, `"resync"`. */
-  readonly mode: "cold" | "tail" | "repair" | "resync";
-  /** Members read from Redis in this cycle. */
-  readonly membersRead: number;
-  /** Read commands sent. */
-  readonly commands: number;
-  /** Members of the largest single reply. */
-  readonly largestReply: number;
-  /** Whether the held count matched `ZCOUNT` at the end (false only under concurrent late writes). */
-  readonly verified: boolean;
-  /** Shares held after the cycle (malformed ones included). */
-  readonly held: number;
-  /** The overlap (seconds) the next cycle will re-read. */
-  readonly overlapSeconds: number;
-}
-
-/** What {@link HashrateCollector.collect} returns. @internal */
-export interface HashrateCycle {
+/** What one {@link HashrateWindow.read} returns. @internal */
+export interface HashrateWindowRead<H extends CommandPlan> {
   readonly aggregates: Map<string, ShareAggregate>;
   /** Malformed members currently in the window. */
   readonly malformed: number;
   /** Whether `P:hashrate` holds another Redis type (read as empty). */
   readonly wrongType: boolean;
-  /** Replies of the snapshot commands sent along with the first read. */
-  readonly snapshotReplies: readonly CommandReply[];
-  readonly report: HashrateCycleReport;
+  /** Replies of the commands that rode along with the first read. */
+  readonly head: PlanReplies<H>;
+  readonly report: HashrateReadReport;
+}
+
+/** Where a window reads from, and how: fixed by the backend that makes the window. @internal */
+export interface HashrateWindowSource {
+  readonly client: RedisClient;
+  /** `P:hashrate`. */
+  readonly key: string;
+  /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
+  readonly atomic: boolean;
+  readonly options: ResolvedHashrateWindowOptions;
 }
 
 /**
- * Keeps one hashrate window (`P:hashrate`, `windowS` seconds) in memory and brings it up
- * to date each cycle by reading only the tail that can have changed: the shares scored
- * since the previous cycle, plus an overlap. Shares that left the window are dropped
- * locally; nothing is written to Redis.
+ * The pool's hashrate window (`P:hashrate`) of one length, held in memory and brought up
+ * to date by each read, which fetches only the tail that can have changed: the shares
+ * scored since the previous read, plus an overlap. Shares that left the window are
+ * dropped locally; nothing is written to Redis. Made by `RedisStatsBackend.hashrateWindow`.
  *
- * Each cycle ends with a `ZCOUNT` of the window taken in the same MULTI as the last read;
+ * Each read ends with a `ZCOUNT` of the window taken in the same MULTI as the last read;
  * when it disagrees with the held count (a share stamped later than the overlap, a flush,
  * a restart, someone else's trim), a longer tail is re-read, then the whole window, in
  * bounded chunks. The result is therefore the original's full read at the same instant.
- * @internal
  */
-export class HashrateCollector {
-  private readonly window = new ShareWindow();
+export class HashrateWindow implements HashrateWindowHandle {
+  private readonly shares = new ShareWindow();
   private lastNowS: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly minOverlapS: number;
-  private readonly maxOverlapS: number;
-  /** The overlap in use: grows after a repair, shrinks back while cycles verify. */
+  /** The overlap in use: grows after a repair, shrinks back while reads verify. */
   private overlapS: number;
-  private readonly repairS: number;
-  private readonly tailChunk: number;
-  private readonly resyncChunk: number;
+  private report: HashrateReadReport | undefined;
 
+  /** @internal */
   constructor(
-    private readonly client: RedisClient,
-    private readonly key: string,
-    private readonly windowS: number,
-    options: HashrateCollectorOptions = {},
-    /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
-    private readonly atomic = true,
+    /** @internal */
+    readonly source: HashrateWindowSource,
+    readonly windowSeconds: Seconds,
   ) {
-    this.minOverlapS = options.overlapSeconds ?? 5;
-    this.maxOverlapS = Math.max(this.minOverlapS, options.maxOverlapSeconds ?? 120);
-    this.overlapS = this.minOverlapS;
-    this.repairS = options.repairSeconds ?? 300;
-    this.tailChunk = options.tailChunkSize ?? 2000;
-    this.resyncChunk = options.resyncChunkSize ?? 2500;
+    this.overlapS = source.options.overlapSeconds;
   }
 
-  /** (login, second) entries held: what the window costs in memory. */
   get entries(): number {
-    return this.window.entries;
+    return this.shares.entries;
+  }
+
+  get lastRead(): HashrateReadReport | undefined {
+    return this.report;
   }
 
   /**
-   * Brings the window to `nowS` and returns the per-login aggregates. Calls are queued:
-   * two collections never interleave on the same window.
+   * Brings the window to `nowS` and returns the per-login aggregates, with the replies of
+   * `head`, commands sent in the same MULTI as the first read (one atomic snapshot of
+   * them and the window). Reads are queued: two never interleave on the same window.
+   * @internal
    */
-  collect(nowS: number, snapshot: readonly RedisCommand[], onMalformed: MalformedSink): Promise<HashrateCycle> {
-    const run = this.queue.then(() => this.cycle(nowS, snapshot, onMalformed));
+  read<H extends CommandPlan>(
+    nowS: number,
+    head: H,
+    operation: string,
+    onMalformed: MalformedSink,
+  ): Promise<HashrateWindowRead<H>> {
+    const run = this.queue.then(() => this.cycle(nowS, head, operation, onMalformed));
     this.queue = run.catch(() => {});
     return run;
   }
 
-  private async cycle(
+  private async cycle<H extends CommandPlan>(
     nowS: number,
-    snapshot: readonly RedisCommand[],
+    head: H,
+    operation: string,
     onMalformed: MalformedSink,
-  ): Promise<HashrateCycle> {
-    const cutoff = nowS - this.windowS;
+  ): Promise<HashrateWindowRead<H>> {
+    const { client, key, atomic, options } = this.source;
+    const cutoff = nowS - this.windowSeconds;
     const warm = this.lastNowS !== undefined && nowS >= this.lastNowS;
-    // Forget the state until this cycle succeeds: a failed read leaves it half-updated.
+    // Forget the state until this read succeeds: a failed read leaves it half-updated.
     const previous = this.lastNowS;
     this.lastNowS = undefined;
-    let mode: HashrateCycleReport["mode"] = warm ? "tail" : "cold";
+    let mode: HashrateReadReport["mode"] = warm ? "tail" : "cold";
     let from = warm ? Math.max(cutoff, (previous as number) - this.overlapS) : cutoff;
-    if (!warm) this.window.clear();
+    if (!warm) this.shares.clear();
 
     let membersRead = 0;
     let commands = 0;
     let largestReply = 0;
-    let snapshotReplies: readonly CommandReply[] = [];
+    let headReplies: PlanReplies<H> | undefined;
     let verified = false;
     let wrongType = false;
     for (let attempt = 0; attempt < 3 && !verified; attempt++) {
-      this.window.truncateFrom(from);
-      this.window.evictBefore(cutoff);
-      const result = await readScoreRange(this.client, {
-        key: this.key,
+      this.shares.truncateFrom(from);
+      this.shares.evictBefore(cutoff);
+      const result = await readScoreRange(client, {
+        key,
         from,
         nowS,
-        chunkSize: mode === "tail" ? this.tailChunk : this.resyncChunk,
-        firstCommands: attempt === 0 ? snapshot : [],
-        lastCommands: [["zcount", this.key, String(cutoff), "+inf"]],
-        onChunk: (chunk) => this.window.addReply(chunk, onMalformed),
-        operation: "collectStats",
-        atomic: this.atomic,
+        chunkSize: mode === "tail" ? options.tailChunkSize : options.resyncChunkSize,
+        head: attempt === 0 ? head : ({} as H),
+        tail: { held: ["zcount", key, String(cutoff), "+inf"] } as const,
+        onChunk: (chunk) => this.shares.addReply(chunk, onMalformed),
+        operation,
+        atomic,
       });
-      if (attempt === 0) snapshotReplies = result.firstReplies;
+      if (attempt === 0) headReplies = result.head;
       membersRead += result.members;
       commands += result.commands;
       largestReply = Math.max(largestReply, result.largestReply);
-      const zcount = result.lastReplies[0];
       wrongType = result.wrongType;
-      const expected = result.wrongType ? 0 : zcount?.ok ? Number(zcount.value) : Number.NaN;
-      verified = expected === this.window.count;
+      const zcount = result.tail.held;
+      const expected = result.wrongType ? 0 : zcount.ok ? Number(zcount.value) : Number.NaN;
+      verified = expected === this.shares.count;
       if (!verified) {
         // A longer tail first (late shares are usually recent), then everything.
         mode = attempt === 0 && mode === "tail" ? "repair" : "resync";
-        from = mode === "repair" ? Math.max(cutoff, nowS - this.repairS) : cutoff;
-        if (mode === "resync") this.window.clear();
+        from = mode === "repair" ? Math.max(cutoff, nowS - options.repairSeconds) : cutoff;
+        if (mode === "resync") this.shares.clear();
       }
     }
-    // Unverified means writers raced us three times; the next cycle starts cold.
+    // Unverified means writers raced us three times; the next read starts cold.
     this.lastNowS = verified ? nowS : undefined;
     // Shares arrive later than the overlap on this pool: widen it, or relax it again.
-    if (mode === "repair") this.overlapS = Math.min(this.maxOverlapS, Math.max(1, this.overlapS) * 2);
-    else if (mode === "tail" && this.overlapS > this.minOverlapS) this.overlapS--;
+    if (mode === "repair") this.overlapS = Math.min(options.maxOverlapSeconds, Math.max(1, this.overlapS) * 2);
+    else if (mode === "tail" && this.overlapS > options.overlapSeconds) this.overlapS--;
+    this.report = {
+      mode,
+      membersRead,
+      commands,
+      largestReply,
+      verified,
+      held: this.shares.count,
+      overlapSeconds: this.overlapS,
+    };
     return {
-      aggregates: this.window.aggregates(),
-      malformed: this.window.malformedCount,
+      aggregates: this.shares.aggregates(),
+      malformed: this.shares.malformedCount,
       wrongType,
-      snapshotReplies,
-      report: {
-        mode,
-        membersRead,
-        commands,
-        largestReply,
-        verified,
-        held: this.window.count,
-        overlapSeconds: this.overlapS,
-      },
+      head: headReplies as PlanReplies<H>,
+      report: this.report,
     };
   }
 }

@@ -1,39 +1,23 @@
-import { type MalformedEvent, MalformedTally } from "../convert/malformed.js";
+import { MalformedTally } from "../convert/malformed.js";
 import { finalizeMiners } from "../convert/miners.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import { type DurationInput, durationSeconds } from "../go/duration.js";
+import type { DurationInput } from "../go/duration.js";
 import { PoolKeys } from "../keys/pool-keys.js";
+import type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+import type { MalformedEvent } from "../model/malformed.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
+import type { StatsBackend } from "../model/seams.js";
 import type { RedisClient } from "../redis/client.js";
-import { runCommand, runMulti, runPipeline } from "../redis/exec.js";
-import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
-import { HashrateCollector, type HashrateCollectorOptions, type HashrateCycleReport } from "./hashrate-window.js";
-import {
-  type CollectStatsArgs,
-  planOriginalCollectStats,
-  planPoolSnapshot,
-  transformOriginalCollectStats,
-  transformPoolSnapshot,
-} from "./reads/collect-stats.js";
+import { sendOne, sendPlan } from "../redis/exec.js";
+import { type Clock, readClock, systemClock, unixSeconds } from "../time/clock.js";
+import { booleanOption, loginArgument, luckWindows, positiveInteger, rowLimit, windowSeconds } from "./arguments.js";
+import { HashrateWindow, type ResolvedHashrateWindowOptions, resolveHashrateWindowOptions } from "./hashrate-window.js";
+import { type CollectStatsArgs, planPoolSnapshot, transformPoolSnapshot } from "./reads/collect-stats.js";
 import { planLuckStats, transformLuckStats } from "./reads/luck-stats.js";
 import { planMinerStats, transformMinerStats } from "./reads/miner-stats.js";
 import { planNodeStates, transformNodeStates } from "./reads/node-states.js";
 import { runPurge } from "./reads/purge.js";
-import { planOriginalWorkersStats, readWorkersStats, transformOriginalWorkersStats } from "./reads/workers-stats.js";
-
-/**
- * How the backend reads share windows (`P:hashrate` and `P:hashrate:<login>`):
- *
- * - `"incremental"` — keeps the pool window in memory and reads only its changed tail
- *   each collection, verified against `ZCOUNT` (cost grows with the share rate, not the
- *   window); account windows are read like `"chunked"`. Never writes.
- * - `"chunked"` — reads the whole window every time, in bounded commands. Never writes.
- * - `"original"` — the original's commands exactly: trim (a write), then one full
- *   `ZRANGE 0 -1`. For comparison and benchmarks; needs a writable Redis.
- *
- * All three give the same results for the same data and clock.
- */
-export type ReadStrategy = "incremental" | "chunked" | "original";
+import { readWorkersStats, type WorkersStatsArgs } from "./reads/workers-stats.js";
 
 /** Options of {@link RedisStatsBackend}. */
 export interface RedisStatsBackendOptions {
@@ -43,7 +27,9 @@ export interface RedisStatsBackendOptions {
    */
   readonly prefix: string;
   /**
-   * The clock, epoch milliseconds. Each read takes one reading and uses it throughout.
+   * The clock, epoch milliseconds: the library's one clock. Each read takes one reading
+   * and uses it throughout; a `StatsCache` and the HTTP routes built on this backend
+   * read it too.
    * @defaultValue `Date.now`
    */
   readonly now?: Clock;
@@ -57,20 +43,15 @@ export interface RedisStatsBackendOptions {
    * @defaultValue 100 (the original's)
    */
   readonly scanCount?: number;
-  /**
-   * How share windows are read; see {@link ReadStrategy}.
-   * @defaultValue `"incremental"`
-   */
-  readonly readStrategy?: ReadStrategy;
-  /** Tuning of the incremental and chunked window reads. */
-  readonly hashrate?: HashrateCollectorOptions;
+  /** Tuning of the window reads (pool and accounts). */
+  readonly hashrate?: HashrateWindowOptions;
   /**
    * Whether each read round trip is one MULTI/EXEC, an atomic snapshot of its keys (as
    * in the original). `false` sends the same commands as plain pipelines: no longer
    * atomic, but an ioredis `Cluster` with `scaleReads: "slave"` (or `"all"`) can then
    * answer them from replicas — ioredis always sends a MULTI to the master. A plain
-   * `Redis` connected to a replica serves the reads either way. The purge and the
-   * `"original"` strategy write, so they need the master whatever this says.
+   * `Redis` connected to a replica serves the reads either way. The purge writes, so it
+   * needs the master whatever this says.
    * @defaultValue true
    */
   readonly atomicReads?: boolean;
@@ -87,6 +68,10 @@ export interface RedisStatsBackendOptions {
  * original holds as int64 or big.Int come back as `bigint`; malformed members are
  * skipped, counted per key in `malformed` and reported to `onMalformed`; failures of
  * Redis itself reject with `BackendUnavailableError`. Nothing here throws because of data.
+ * Reads never write: they select shares by score, what the original's trim would leave.
+ *
+ * The pool's hashrate window is held in memory ({@link RedisStatsBackend.hashrateWindow}),
+ * so a collection reads only the shares that changed since the previous one.
  *
  * @example
  * ```ts
@@ -95,84 +80,86 @@ export interface RedisStatsBackendOptions {
  * console.log(stats.hashrate, stats.minersTotal);
  * ```
  */
-export class RedisStatsBackend {
+export class RedisStatsBackend implements StatsBackend {
   /** The keys of the pool this backend reads. */
   readonly keys: PoolKeys;
   /** The Redis connection, as given. */
   readonly redis: RedisClient;
-  private readonly now: Clock;
+  /** The library's clock: epoch ms. Everything built on this backend reads it. */
+  readonly now: Clock;
   private readonly onMalformed: ((event: MalformedEvent) => void) | undefined;
   private readonly scanCount: number;
-  private readonly strategy: ReadStrategy;
-  private readonly hashrateOptions: HashrateCollectorOptions;
-  private readonly atomic: boolean;
-  /** One in-memory window per window length (a host normally uses one). */
-  private readonly collectors = new Map<number, HashrateCollector>();
-  private lastReport: HashrateCycleReport | undefined;
+  /** How windows are read: chunk sizes, overlaps. */
+  protected readonly windowOptions: ResolvedHashrateWindowOptions;
+  /** Whether reads are MULTIs (`atomicReads`). */
+  protected readonly atomic: boolean;
+  /** The window `collectStats` keeps when it is called with a duration. */
+  private ownWindow: HashrateWindow | undefined;
+  private latestRead: HashrateReadReport | undefined;
 
   constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
     this.redis = redis;
     this.keys = new PoolKeys(options.prefix);
-    this.now = options.now ?? systemClock;
+    const now = options.now ?? systemClock;
+    if (typeof now !== "function") throw new InvalidArgumentError("now", "must be a function returning epoch ms");
+    this.now = now;
     this.onMalformed = options.onMalformed;
     this.scanCount = positiveInteger("scanCount", options.scanCount ?? 100);
-    this.strategy = readStrategy(options.readStrategy ?? "incremental");
-    this.hashrateOptions = collectorOptions(options.hashrate ?? {});
+    this.windowOptions = resolveHashrateWindowOptions(options.hashrate);
     this.atomic = booleanOption("atomicReads", options.atomicReads ?? true);
   }
 
-  /** How the last `collectStats` read the pool window (`undefined` for the `"original"` strategy). */
-  get lastHashrateRead(): HashrateCycleReport | undefined {
-    return this.lastReport;
+  /** How the latest `collectStats` read its window (of any window of this backend). */
+  get lastHashrateRead(): HashrateReadReport | undefined {
+    return this.latestRead;
+  }
+
+  /**
+   * A new in-memory pool window of `window` (at least 1 s), for `collectStats`: its
+   * first read fetches the whole window in bounded chunks, every later one only the
+   * shares that changed. Make one per window length you read, and keep it as long as you
+   * read that window (a `StatsCache` makes its own); it costs about 20 bytes per miner
+   * and second of the window.
+   */
+  hashrateWindow(window: DurationInput): HashrateWindow {
+    const source = { client: this.redis, key: this.keys.hashrate(), atomic: this.atomic, options: this.windowOptions };
+    return new HashrateWindow(source, windowSeconds("window", window));
   }
 
   /**
    * The pool snapshot: the original's `CollectStats(window, maxBlocks, maxPayments)`.
    *
-   * @param window - the hashrate window (`hashrateWindow`, e.g. `"30m"`); at least 1 s
+   * @param window - a window from {@link RedisStatsBackend.hashrateWindow}, or the window's
+   *   length (`hashrateWindow`, e.g. `"30m"`, at least 1 s): the backend then keeps one
+   *   window of its own, for the length of its latest call (calls with another length
+   *   start it over, cold)
    * @param maxBlocks - matured blocks to return, 0 for all
    * @param maxPayments - payments to return, 0 for all
    */
-  async collectStats(window: DurationInput, maxBlocks: number, maxPayments: number): Promise<PoolStats> {
-    const windowS = windowSeconds("window", window);
-    const nowMs = this.now();
-    const args = {
+  async collectStats(
+    window: DurationInput | HashrateWindowHandle,
+    maxBlocks: number,
+    maxPayments: number,
+  ): Promise<PoolStats> {
+    const held = this.windowOf(window);
+    const nowMs = readClock(this.now);
+    const args: CollectStatsArgs = {
       nowMs,
       nowS: unixSeconds(nowMs),
-      windowS,
+      windowS: held.windowSeconds,
       maxBlocks: rowLimit("maxBlocks", maxBlocks),
       maxPayments: rowLimit("maxPayments", maxPayments),
     };
     const tally = this.tally();
-    if (this.strategy === "original") {
-      const plan = planOriginalCollectStats(this.keys, args);
-      const replies = await runMulti(this.redis, plan, "collectStats", this.atomic);
-      return transformOriginalCollectStats(replies, this.keys, args, tally);
-    }
-    return this.collectFromWindow(args, tally);
-  }
-
-  private async collectFromWindow(args: CollectStatsArgs, tally: MalformedTally): Promise<PoolStats> {
     const key = this.keys.hashrate();
-    let collector = this.collectors.get(args.windowS);
-    if (collector === undefined) {
-      collector = new HashrateCollector(this.redis, key, args.windowS, this.hashrateOptions, this.atomic);
-      // "chunked" keeps nothing between calls: a fresh collector reads the whole window.
-      if (this.strategy === "incremental") {
-        // Each window held costs memory: a host uses one; keep a few at most.
-        if (this.collectors.size >= MAX_WINDOWS_HELD)
-          this.collectors.delete(this.collectors.keys().next().value as number);
-        this.collectors.set(args.windowS, collector);
-      }
-    }
-    const cycle = await collector.collect(args.nowS, planPoolSnapshot(this.keys, args), (member, reason) =>
+    const read = await held.read(args.nowS, planPoolSnapshot(this.keys, args), "collectStats", (member, reason) =>
       tally.notify(key, member, reason),
     );
-    this.lastReport = cycle.report;
-    tally.record(key, cycle.malformed);
-    if (cycle.wrongType) tally.add(key, "", "wrong-type");
-    const hashrate = finalizeMiners(cycle.aggregates, args.nowS, args.windowS);
-    return transformPoolSnapshot(cycle.snapshotReplies, this.keys, args, hashrate, tally);
+    this.latestRead = read.report;
+    tally.record(key, read.malformed);
+    if (read.wrongType) tally.add(key, "", "wrong-type");
+    const hashrate = finalizeMiners(read.aggregates, args.nowS, args.windowS);
+    return transformPoolSnapshot(read.head, this.keys, args, hashrate, tally);
   }
 
   /**
@@ -184,7 +171,8 @@ export class RedisStatsBackend {
    */
   async collectLuckStats(windows: readonly number[]): Promise<LuckStats> {
     const checked = luckWindows(windows);
-    const replies = await runMulti(this.redis, planLuckStats(this.keys, checked), "collectLuckStats", this.atomic);
+    const plan = planLuckStats(this.keys, checked);
+    const replies = await sendPlan(this.redis, plan, { operation: "collectLuckStats", transaction: this.atomic });
     return transformLuckStats(replies, this.keys, checked, this.tally());
   }
 
@@ -197,12 +185,8 @@ export class RedisStatsBackend {
    */
   async getMinerStats(login: string, maxPayments: number): Promise<MinerStats> {
     const checkedLogin = loginArgument(login);
-    const replies = await runMulti(
-      this.redis,
-      planMinerStats(this.keys, checkedLogin, rowLimit("maxPayments", maxPayments)),
-      "getMinerStats",
-      this.atomic,
-    );
+    const plan = planMinerStats(this.keys, checkedLogin, rowLimit("maxPayments", maxPayments));
+    const replies = await sendPlan(this.redis, plan, { operation: "getMinerStats", transaction: this.atomic });
     return transformMinerStats(replies, this.keys, checkedLogin, this.tally());
   }
 
@@ -216,30 +200,27 @@ export class RedisStatsBackend {
     login: string,
   ): Promise<WorkersStats> {
     const checkedLogin = loginArgument(login);
-    const args = {
-      nowS: unixSeconds(this.now()),
+    const args: WorkersStatsArgs = {
+      nowS: unixSeconds(readClock(this.now)),
       smallWindowS: windowSeconds("smallWindow", smallWindow),
       largeWindowS: windowSeconds("largeWindow", largeWindow),
     };
-    if (this.strategy === "original") {
-      const plan = planOriginalWorkersStats(this.keys, checkedLogin, args);
-      const replies = await runMulti(this.redis, plan, "collectWorkersStats", this.atomic);
-      return transformOriginalWorkersStats(replies, this.keys, checkedLogin, args, this.tally());
-    }
-    const chunk = this.hashrateOptions.resyncChunkSize ?? 2500;
-    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
+    return this.readWorkers(checkedLogin, args);
   }
 
   /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
   async minerExists(login: string): Promise<boolean> {
     const key = this.keys.miner(loginArgument(login));
-    return Number(await runCommand(this.redis, ["exists", key], "minerExists")) > 0;
+    return Number(await sendOne(this.redis, ["exists", key], "minerExists")) > 0;
   }
 
   /** The proxies' live states from `P:nodes`, sorted by node id: the original's `GetNodeStates`. */
   async getNodeStates(): Promise<NodeStates> {
     // A bare HGETALL, as the original sends it: it reads one key, so a MULTI adds nothing.
-    const replies = await runPipeline(this.redis, planNodeStates(this.keys), "getNodeStates");
+    const replies = await sendPlan(this.redis, planNodeStates(this.keys), {
+      operation: "getNodeStates",
+      transaction: false,
+    });
     return transformNodeStates(replies, this.keys, this.tally());
   }
 
@@ -251,7 +232,7 @@ export class RedisStatsBackend {
    */
   async flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult> {
     const args = {
-      nowS: unixSeconds(this.now()),
+      nowS: unixSeconds(readClock(this.now)),
       windowS: windowSeconds("window", window),
       largeWindowS: windowSeconds("largeWindow", largeWindow),
       scanCount: this.scanCount,
@@ -261,76 +242,27 @@ export class RedisStatsBackend {
     return { removed, minerKeys, malformed: tally.snapshot() };
   }
 
-  private tally(): MalformedTally {
+  /** The workers read of `collectWorkersStats`, arguments checked. */
+  protected readWorkers(login: string, args: WorkersStatsArgs): Promise<WorkersStats> {
+    const chunk = this.windowOptions.resyncChunkSize;
+    return readWorkersStats(this.redis, this.keys, login, args, chunk, this.tally(), this.atomic);
+  }
+
+  /** A new tally for one read. */
+  protected tally(): MalformedTally {
     return new MalformedTally(this.onMalformed);
   }
-}
 
-/** How many distinct hashrate windows an incremental backend keeps in memory at once. */
-const MAX_WINDOWS_HELD = 4;
-
-/** A hashrate window in whole seconds; zero would divide by zero in the original. */
-function windowSeconds(name: string, value: DurationInput): number {
-  const seconds = durationSeconds(value);
-  if (seconds < 1) throw new InvalidArgumentError(name, "must be at least 1s (the original divides by it)");
-  return seconds;
-}
-
-/** A row limit: a non-negative integer, 0 meaning all rows (`ZREVRANGE 0 -1`). */
-function rowLimit(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidArgumentError(name, `must be a non-negative integer (0 = all), got ${String(value)}`);
-  }
-  return value;
-}
-
-function booleanOption(name: string, value: boolean): boolean {
-  if (typeof value !== "boolean") throw new InvalidArgumentError(name, `must be a boolean, got ${String(value)}`);
-  return value;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new InvalidArgumentError(name, `must be a positive integer, got ${String(value)}`);
-  return value;
-}
-
-function luckWindows(windows: readonly number[]): number[] {
-  if (!Array.isArray(windows) || windows.length === 0) {
-    throw new InvalidArgumentError(
-      "windows",
-      "must list at least one luck window (the original panics on an empty list)",
-    );
-  }
-  return windows.map((w, i) => positiveInteger(`windows[${i}]`, w));
-}
-
-function readStrategy(value: ReadStrategy): ReadStrategy {
-  if (value !== "incremental" && value !== "chunked" && value !== "original") {
-    throw new InvalidArgumentError(
-      "readStrategy",
-      `must be "incremental", "chunked" or "original", got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function collectorOptions(options: HashrateCollectorOptions): HashrateCollectorOptions {
-  const check = (name: keyof HashrateCollectorOptions, min: number): void => {
-    const value = options[name];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
-      throw new InvalidArgumentError(`hashrate.${name}`, `must be an integer ≥ ${min}, got ${String(value)}`);
+  /** The window a `collectStats` reads: the caller's, or the backend's own for that length. */
+  private windowOf(window: DurationInput | HashrateWindowHandle): HashrateWindow {
+    if (typeof window === "object" && window !== null) {
+      if (!(window instanceof HashrateWindow) || window.source.client !== this.redis) {
+        throw new InvalidArgumentError("window", "must be a window made by this backend's hashrateWindow()");
+      }
+      return window;
     }
-  };
-  check("overlapSeconds", 0);
-  check("maxOverlapSeconds", 0);
-  check("repairSeconds", 0);
-  check("tailChunkSize", 1);
-  check("resyncChunkSize", 1);
-  return options;
-}
-
-function loginArgument(login: string): string {
-  if (typeof login !== "string" || login === "") throw new InvalidArgumentError("login", "must be a non-empty string");
-  return login;
+    const windowS = windowSeconds("window", window);
+    if (this.ownWindow?.windowSeconds !== windowS) this.ownWindow = this.hashrateWindow(windowS * 1000);
+    return this.ownWindow;
+  }
 }

@@ -1,13 +1,12 @@
 import type { MalformedTally } from "../convert/malformed.js";
 import { type HashEntries, toHashEntries, toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
-import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import type { CommandReply } from "../redis/client.js";
-import { commandError, isWrongType } from "../redis/exec.js";
+import { failureError, isWrongType } from "../redis/failure.js";
 
 /**
- * Reads typed values out of a read's replies. A key of the wrong Redis type is counted
- * as malformed and read as empty; any other command error fails the read (see
- * `commandError`).
+ * Reads typed values out of a read's replies, each taken by its plan's name. A key of
+ * the wrong Redis type is counted as malformed and read as empty; any other command
+ * error fails the read (see `failureError`).
  * @internal
  */
 export class ReplyReader {
@@ -15,14 +14,13 @@ export class ReplyReader {
   private readonly wrongTypeKeys = new Set<string>();
 
   constructor(
-    private readonly replies: readonly CommandReply[],
     private readonly tally: MalformedTally,
     private readonly operation: string,
   ) {}
 
-  /** A WITHSCORES reply of `key` at `index`. */
-  zset(index: number, key: string): ZsetWithScores {
-    const value = this.value(index, key);
+  /** A WITHSCORES reply of `key`. */
+  zset(reply: CommandReply | undefined, key: string): ZsetWithScores {
+    const value = this.value(reply, key);
     if (value === undefined) return [];
     const zset = toZsetWithScores(value);
     if (zset !== undefined) return zset;
@@ -30,9 +28,9 @@ export class ReplyReader {
     return [];
   }
 
-  /** A HGETALL reply of `key` at `index`. */
-  hash(index: number, key: string): HashEntries {
-    const value = this.value(index, key);
+  /** A HGETALL reply of `key`. */
+  hash(reply: CommandReply | undefined, key: string): HashEntries {
+    const value = this.value(reply, key);
     if (value === undefined) return [];
     const entries = toHashEntries(value);
     if (entries !== undefined) return entries;
@@ -40,9 +38,9 @@ export class ReplyReader {
     return [];
   }
 
-  /** An integer reply (ZCARD, EXISTS, ZREMRANGEBYSCORE) of `key` at `index`; 0 for a key of another type. */
-  count(index: number, key: string): number {
-    const value = this.value(index, key);
+  /** An integer reply (ZCARD, EXISTS, ZREMRANGEBYSCORE) of `key`; 0 for a key of another type. */
+  count(reply: CommandReply | undefined, key: string): number {
+    const value = this.value(reply, key);
     if (value === undefined) return 0;
     const n = typeof value === "string" ? Number(value) : value;
     if (typeof n === "number" && Number.isSafeInteger(n)) return n;
@@ -50,23 +48,22 @@ export class ReplyReader {
     return 0;
   }
 
-  /** A bulk-string reply (HGET) at `index`: `null` when missing. */
-  text(index: number, key: string): string | null {
-    const value = this.value(index, key);
+  /** A bulk-string reply (HGET): `null` when missing. */
+  text(reply: CommandReply | undefined, key: string): string | null {
+    const value = this.value(reply, key);
     if (value === undefined || value === null) return null;
     return typeof value === "string" ? value : String(value);
   }
 
   /** The reply value, `undefined` after counting a WRONGTYPE; throws for other errors. */
-  private value(index: number, key: string): unknown {
-    const reply = this.replies[index];
-    if (reply === undefined) throw new BackendUnavailableError(this.operation, new Error(`missing reply ${index}`));
+  private value(reply: CommandReply | undefined, key: string): unknown {
+    if (reply === undefined) throw failureError(this.operation, new Error(`missing reply for ${key}`));
     if (reply.ok) return reply.value;
     if (isWrongType(reply.error)) {
       this.wrongType(key);
       return undefined;
     }
-    throw commandError(this.operation, reply.error);
+    throw failureError(this.operation, reply.error);
   }
 
   private wrongType(key: string): void {

@@ -1,5 +1,5 @@
+import type { Account, AccountResult } from "../model/account.js";
 import type { Clock } from "../time/clock.js";
-import type { Account, AccountResult } from "./account.js";
 import { deepFreeze } from "./deep-freeze.js";
 
 /** The rules of an {@link AccountCache}. @internal */

@@ -1,17 +1,10 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
-import { type Clock, systemClock } from "../time/clock.js";
-import { describe, durationField, type ResolvedStatsCacheConfig } from "./cache-config.js";
+import type { ResolvedStatsCacheConfig } from "../model/config.js";
+import { describe, durationField } from "./cache-config.js";
 
 /** Options of {@link StatsCache} beyond the pool's `api` config section. */
 export interface StatsCacheOptions {
-  /**
-   * The clock, epoch milliseconds: account freshness, not-found expiry, `collectedAt`,
-   * `durationMs` and `snapshotAge()` read it. The backend has its own clock (its `now`
-   * option) for the window edges of the reads; give both the same one in tests.
-   * @defaultValue `Date.now`
-   */
-  readonly now?: Clock;
   /**
    * At most this many accounts are kept; the least recently requested one goes first.
    * 0 keeps none (every request reads Redis, still one read per login at a time).
@@ -56,7 +49,6 @@ export interface StatsCacheOptions {
 
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
 export interface ResolvedStatsCacheOptions {
-  readonly now: Clock;
   readonly maxAccounts: number;
   readonly evictAfterIntervals: number;
   readonly notFoundTtlMs: number;
@@ -87,8 +79,6 @@ export function resolveStatsCacheOptions(
     throw new InvalidArgumentError("options", "must be an object");
   }
   const d = STATS_CACHE_OPTION_DEFAULTS;
-  const now = options.now ?? systemClock;
-  if (typeof now !== "function") throw new InvalidArgumentError("now", `must be a function, got ${describe(now)}`);
   const evictAfterIntervals = options.evictAfterIntervals ?? d.evictAfterIntervals;
   if (typeof evictAfterIntervals !== "number" || !Number.isFinite(evictAfterIntervals) || evictAfterIntervals < 1) {
     throw new InvalidArgumentError("evictAfterIntervals", `must be a number ≥ 1, got ${describe(evictAfterIntervals)}`);
@@ -106,7 +96,6 @@ export function resolveStatsCacheOptions(
   if (!purge && config.purgeOnly)
     throw new InvalidArgumentError("purge", "false with purgeOnly would leave nothing to do");
   return Object.freeze({
-    now,
     purge,
     maxAccounts: bound("maxAccounts", options.maxAccounts ?? d.maxAccounts),
     evictAfterIntervals,

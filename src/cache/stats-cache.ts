@@ -1,20 +1,23 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { AccountResult } from "../model/account.js";
+import type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
+import type {
+  StatsCacheErrorEvent,
+  StatsCacheEventMap,
+  StatsCacheListener,
+  StatsCacheOperation,
+} from "../model/events.js";
+import type { HashrateWindowHandle } from "../model/hashrate.js";
 import type { NodeStates } from "../model/results.js";
+import type { StatsBackend, StatsSource } from "../model/seams.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
-import { type AccountResult, loadAccount, normalizeLogin } from "./account.js";
+import { loadAccount, normalizeLogin } from "./account.js";
 import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
-import { type ResolvedStatsCacheConfig, resolveStatsCacheConfig, type StatsCacheConfig } from "./cache-config.js";
+import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
 import { deepFreeze } from "./deep-freeze.js";
-import {
-  type StatsCacheErrorEvent,
-  type StatsCacheEventMap,
-  type StatsCacheListener,
-  type StatsCacheOperation,
-  TypedEmitter,
-} from "./events.js";
-import type { StatsCacheBackend } from "./stats-cache-backend.js";
+import { TypedEmitter } from "./events.js";
 
 type Timer = ReturnType<typeof setTimeout>;
 type LoopJob = "collect" | "purge";
@@ -35,6 +38,9 @@ type LoopJob = "collect" | "purge";
  *
  * Nothing it runs on its own can reject unhandled, whatever Redis does.
  *
+ * Its clock is its backend's (`now`): snapshot times, account freshness and ages all read
+ * that one.
+ *
  * @example
  * ```ts
  * const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: "eth" }), config.api);
@@ -45,11 +51,14 @@ type LoopJob = "collect" | "purge";
  * await cache.stop();
  * ```
  */
-export class StatsCache {
+export class StatsCache implements StatsSource {
   /** The config in effect: defaults applied, durations in ms, `luckWindow` sorted. */
   readonly config: ResolvedStatsCacheConfig;
-  private readonly backend: StatsCacheBackend;
-  private readonly now: Clock;
+  /** The clock: the backend's. Everything built on this cache (the HTTP routes) reads it too. */
+  readonly now: Clock;
+  private readonly backend: StatsBackend;
+  /** The pool window this cache collects, held in memory between collections. */
+  private readonly window: HashrateWindowHandle | undefined;
   private readonly events = new TypedEmitter<StatsCacheEventMap>();
   private readonly accounts: AccountCache;
   private current: StatsSnapshot | undefined;
@@ -66,20 +75,24 @@ export class StatsCache {
   private nodeRead: Promise<NodeStates> | undefined;
 
   /**
-   * @param backend - the reads, usually a `RedisStatsBackend`; the cache never closes its connection
+   * @param backend - the reads and the clock, usually a `RedisStatsBackend`; the cache never closes its connection
    * @param config - the pool's config.json `api` section, as is
-   * @param options - clock and account-cache bounds
+   * @param options - account-cache bounds and the purge switch
    * @throws {@link InvalidArgumentError} naming the first bad field of `config` or `options`
    */
-  constructor(backend: StatsCacheBackend, config: StatsCacheConfig, options: StatsCacheOptions = {}) {
+  constructor(backend: StatsBackend, config: StatsCacheConfig, options: StatsCacheOptions = {}) {
     this.config = resolveStatsCacheConfig(config);
     const settings = resolveStatsCacheOptions(options, this.config);
+    if (typeof backend?.now !== "function") {
+      throw new InvalidArgumentError("backend.now", "must be the backend's clock, a function returning epoch ms");
+    }
     this.backend = backend;
-    this.now = settings.now;
+    this.now = backend.now;
+    this.window = this.config.purgeOnly ? undefined : backend.hashrateWindow(this.config.hashrateWindowMs);
     this.purges = settings.purge;
     this.accounts = new AccountCache(
       {
-        now: settings.now,
+        now: this.now,
         freshMs: this.config.statsCollectIntervalMs,
         maxAgeMs: this.config.statsCollectIntervalMs * settings.evictAfterIntervals,
         maxAccounts: settings.maxAccounts,
@@ -240,8 +253,8 @@ export class StatsCache {
 
   /** The original's collectStats: both reads succeed, or the previous snapshot stays. */
   private async collect(at: number): Promise<void> {
-    const { hashrateWindowMs, blocks, payments, luckWindow } = this.config;
-    const stats = await this.backend.collectStats(hashrateWindowMs, blocks, payments);
+    const { blocks, payments, luckWindow } = this.config;
+    const stats = await this.backend.collectStats(this.window ?? this.config.hashrateWindowMs, blocks, payments);
     const luck = luckWindow.length > 0 ? await this.backend.collectLuckStats(luckWindow) : null;
     const snapshot: StatsSnapshot = deepFreeze({
       version: this.version + 1,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { StatsCacheConfig } from "../cache/cache-config.js";
 import { PoolKeys } from "../keys/pool-keys.js";
+import type { StatsCacheConfig } from "../model/config.js";
 import { deletePoolKeys } from "../testing/delete-pool-keys.js";
 import { type RedisServerProcess, startRedisServer } from "../testing/redis-server-process.js";
 import { ApiService } from "./api-service.js";

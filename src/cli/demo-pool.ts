@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { PoolSeeder } from "../testing/pool-seeder.js";
 import type { SeedShare } from "../testing/seed-shares.js";
 import { RedisPoolWriter } from "../writer/redis-pool-writer.js";
 import type { PowParams } from "../writer/writer-inputs.js";
@@ -45,6 +46,7 @@ export class DemoPool {
   readonly miners: readonly DemoMiner[];
   private readonly workers: readonly DemoWorker[];
   private readonly writer: RedisPoolWriter;
+  private readonly seeder: PoolSeeder;
   private readonly unlocker: DemoUnlocker;
   private readonly random: () => number;
   private readonly log: Logger;
@@ -64,6 +66,7 @@ export class DemoPool {
     this.miners = createDemoMiners(options.miners, this.random);
     this.workers = this.miners.flatMap((miner) => miner.workers);
     this.writer = new RedisPoolWriter(redis, { prefix, now: () => this.clockAt ?? Date.now() });
+    this.seeder = new PoolSeeder(redis, { prefix });
     this.unlocker = new DemoUnlocker(this.writer, redis, this.random, () =>
       this.clockAt === undefined ? options.log : undefined,
     );
@@ -96,7 +99,7 @@ export class DemoPool {
         });
       }
       if (this.random() < 60 / POOL_BLOCK_TIME_S) {
-        await this.writer.seedShares(pending, { expire: EXPIRE });
+        await this.seeder.seedShares(pending, { expire: EXPIRE });
         pending = [];
         this.clockAt = minute + 59_000;
         await this.findBlock(this.pickWorker());
@@ -105,7 +108,7 @@ export class DemoPool {
       await this.unlocker.unlock(Math.trunc(this.clockAt / 1000));
       if (i % 20 === 19) await this.unlocker.pay();
     }
-    await this.writer.seedShares(pending, { expire: EXPIRE });
+    await this.seeder.seedShares(pending, { expire: EXPIRE });
     this.clockAt = undefined;
     await this.heartbeat();
     this.log.info(`History written: ${this.unlocker.summary()}`);

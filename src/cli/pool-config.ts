@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { resolveStatsCacheConfig, type StatsCacheConfig } from "../cache/cache-config.js";
+import { resolveStatsCacheConfig } from "../cache/cache-config.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { StatsCacheConfig } from "../model/config.js";
 import { CliError } from "./cli-error.js";
 import { type HostPort, parseHostPort } from "./host-port.js";
 

@@ -1,37 +1,10 @@
 import { parseGoBool } from "../go/bool.js";
 import { parseGoInt } from "../go/int.js";
-import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { BlockRow } from "../model/rows.js";
+import { ignoreMalformed } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { convertScoredMembers } from "./scored-members.js";
-
-/**
- * A block as the original's `BlockData` exposes it: candidates, immature and matured
- * blocks share this shape (`/api/blocks` rows).
- *
- * Integers read out of members are `bigint`: block difficulties passed 2^53 on mainnet.
- * `height` comes from the ZSET score, a double, so a `number` holds it exactly.
- */
-export interface BlockRow {
-  /** Block height (for an uncle: the height of the including block); the ZSET score. */
-  readonly height: number;
-  /** Unix seconds when the block share was found. */
-  readonly timestamp: bigint;
-  /** Network difficulty of the block's template. */
-  readonly difficulty: bigint;
-  /** Sum of the round's share difficulties (`totalShares`). */
-  readonly shares: bigint;
-  /** `uncleHeight > 0`. */
-  readonly uncle: boolean;
-  /** Height of the uncle itself, 0 for a normal block. */
-  readonly uncleHeight: bigint;
-  readonly orphan: boolean;
-  /** Block hash; `""` for candidates, `"0x0"` for blocks orphaned before unlocking. */
-  readonly hash: string;
-  /** Reward in wei as the decimal text Redis holds (kept verbatim, as the original does); `""` for candidates. */
-  readonly reward: string;
-  /** The block's nonce (hidden from the original JSON, useful to find its round). */
-  readonly nonce: string;
-}
 
 const CANDIDATE_FIELDS = 6;
 const BLOCK_FIELDS = 8;

@@ -1,14 +1,4 @@
-import type { BlockRow } from "./blocks.js";
-
-/** One luck row: means over the last `n` blocks, all float64 as in the original. */
-export interface LuckRow {
-  /** Mean of `shares / difficulty` per block (not Σshares/Σdifficulty). */
-  readonly luck: number;
-  /** Share of blocks that are uncles. */
-  readonly uncleRate: number;
-  /** Share of blocks that are orphans. */
-  readonly orphanRate: number;
-}
+import type { BlockRow, LuckRow } from "../model/rows.js";
 
 /**
  * The original's luck rows over `blocks` (immature, then matured, each newest first).

@@ -1,26 +1,7 @@
-import type { MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { MinerHashrate, MinersHashrate } from "../model/rows.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { aggregateShares, isOffline, rate, type ShareAggregate } from "./shares.js";
-
-/** A miner of the pool list (`/api/miners`): the original's `Miner`. */
-export interface MinerHashrate {
-  /** Unix seconds of the miner's last share in the window (0 if none had a positive score). */
-  readonly lastBeat: number;
-  /** Estimated hashrate in H/s: the window's share-difficulty sum over the time online. */
-  readonly hr: bigint;
-  /** No share for half a window. */
-  readonly offline: boolean;
-  /** Unix seconds of the first share in the window (not part of the original JSON). */
-  readonly startedAt: number;
-}
-
-/** The pool's miners with their summed hashrate, as the original's `convertMinersStats` returns them. */
-export interface MinersHashrate {
-  /** Σ of the miners' (already truncated) `hr`, offline miners included. */
-  readonly hashrate: bigint;
-  /** Miners by login, in first-seen order. */
-  readonly miners: ReadonlyMap<string, MinerHashrate>;
-}
 
 /**
  * Turns per-login share aggregates into miners: `hr = sum / min(max(now − startedAt, 600), window)`,

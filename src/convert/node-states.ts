@@ -1,14 +1,8 @@
 import { compareUtf8 } from "../go/utf8-order.js";
-import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { NodeState } from "../model/rows.js";
+import { ignoreMalformed } from "./malformed.js";
 import type { HashEntries } from "./reply-shapes.js";
-
-/** One proxy node as `P:nodes` describes it: attribute → string (`name`, `height`, `difficulty`, `lastBeat`). */
-export interface NodeState {
-  /** The node id (the proxy's `name` setting). */
-  readonly id: string;
-  /** Every attribute written for the node, values kept as strings like the original. */
-  readonly fields: ReadonlyMap<string, string>;
-}
 
 /**
  * The original's node-state grouping of `P:nodes` fields `<node>:<attribute>`.

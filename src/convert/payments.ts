@@ -1,26 +1,9 @@
 import { parseGoInt } from "../go/int.js";
-import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { PaymentRow, PoolPayment } from "../model/rows.js";
+import { ignoreMalformed } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { convertScoredMembers } from "./scored-members.js";
-
-/** One payment of a miner's own list (`P:payments:<login>`, member `tx:amount`). */
-export interface AccountPayment {
-  /** Unix seconds; the ZSET score. */
-  readonly timestamp: number;
-  /** Transaction hash. */
-  readonly tx: string;
-  /** Amount in Shannon (10^9 wei). */
-  readonly amount: bigint;
-}
-
-/** One row of the pool's payment list (`P:payments:all`, member `tx:login:amount`). */
-export interface PoolPayment extends AccountPayment {
-  /** The paid login. */
-  readonly address: string;
-}
-
-/** A row as the original's `convertPaymentsResults` makes it: with `address` when the member has 3+ fields. */
-export type PaymentRow = PoolPayment | AccountPayment;
 
 /**
  * The original's `convertPaymentsResults`, shared by the pool and account lists: a member

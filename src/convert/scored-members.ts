@@ -1,5 +1,5 @@
 import { parseScore } from "../go/score.js";
-import type { MalformedReason, MalformedSink } from "./malformed.js";
+import type { MalformedReason, MalformedSink } from "../model/malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 
 /**

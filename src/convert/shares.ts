@@ -1,6 +1,7 @@
 import { parseGoInt } from "../go/int.js";
 import { parseScore } from "../go/score.js";
-import { ignoreMalformed, type MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import { ignoreMalformed } from "./malformed.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { shareDiffEnd, shareId } from "./share-member.js";
 

@@ -1,8 +1,6 @@
 import { parseGoInt64 } from "../go/int.js";
+import type { StringIntMap } from "../model/rows.js";
 import type { HashEntries } from "./reply-shapes.js";
-
-/** A Redis hash converted the original's way: int64 values as `bigint`, anything else verbatim. */
-export type StringIntMap = ReadonlyMap<string, bigint | string>;
 
 /**
  * The original's `convertStringMap`: each value that parses completely as an int64

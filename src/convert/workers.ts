@@ -1,33 +1,7 @@
-import type { MalformedSink } from "./malformed.js";
+import type { MalformedSink } from "../model/malformed.js";
+import type { WorkerHashrate, WorkersHashrate } from "../model/rows.js";
 import type { ZsetWithScores } from "./reply-shapes.js";
 import { aggregateShares, isOffline, rate, type ShareAggregate } from "./shares.js";
-
-/** A worker of an account (`/api/accounts/…` `workers`): the original's `Worker`. */
-export interface WorkerHashrate {
-  /** Unix seconds of the worker's last share (0 if none had a positive score). */
-  readonly lastBeat: number;
-  /** Hashrate over the small window (H/s). */
-  readonly hr: bigint;
-  /** No share for half the small window. */
-  readonly offline: boolean;
-  /** Hashrate over the large window (H/s). */
-  readonly hr2: bigint;
-  /** Unix seconds of the first share in the large window (not part of the original JSON). */
-  readonly startedAt: number;
-}
-
-/** An account's workers, as the original's `CollectWorkersStats` returns them. */
-export interface WorkersHashrate {
-  /** Workers by id, in first-seen order. */
-  readonly workers: ReadonlyMap<string, WorkerHashrate>;
-  readonly workersTotal: number;
-  readonly workersOnline: number;
-  readonly workersOffline: number;
-  /** Σ `hr` (small window), the account's "Hashrate (30m)". */
-  readonly currentHashrate: bigint;
-  /** Σ `hr2` (large window), the account's "Hashrate (3h)". */
-  readonly hashrate: bigint;
-}
 
 /**
  * Turns per-worker aggregates (with `recentSum` over the small window) into workers and totals.

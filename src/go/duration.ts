@@ -1,4 +1,5 @@
 import { InvalidDurationError } from "../errors/invalid-duration-error.js";
+import { type Milliseconds, milliseconds, type Seconds, seconds } from "../time/units.js";
 import { INT64_MAX } from "./int.js";
 
 /**
@@ -31,36 +32,40 @@ const UNIT_NS: ReadonlyMap<string, bigint> = new Map([
  * milliseconds. Negative durations are rejected: no setting of the original is
  * meaningful with one (Go would accept the syntax and then misbehave).
  *
+ * @param path - the setting the duration comes from, named in the error (`"hashrateWindow"`)
  * @returns milliseconds; a fraction only for sub-millisecond parts (`"1500us"` → 1.5)
- * @throws {@link InvalidDurationError} for anything else, naming the input
+ * @throws {@link InvalidDurationError} for anything else, naming the input (and `path`)
  */
-export function parseDuration(input: DurationInput): number {
+export function parseDuration(input: DurationInput, path?: string): Milliseconds {
+  const at = path === undefined ? undefined : { path };
   if (typeof input === "number") {
-    if (!Number.isFinite(input)) throw new InvalidDurationError(input, "not a finite number");
-    if (input < 0) throw new InvalidDurationError(input, "negative");
-    return input;
+    if (!Number.isFinite(input)) throw new InvalidDurationError(input, "not a finite number", at);
+    if (input < 0) throw new InvalidDurationError(input, "negative", at);
+    return milliseconds(input);
   }
-  const ns = parseGoDurationNs(input);
+  const ns = parseGoDurationNs(input, path);
   const wholeMs = ns / NS_PER_MS;
   const restNs = ns % NS_PER_MS;
-  return Number(wholeMs) + Number(restNs) / 1e6;
+  return milliseconds(Number(wholeMs) + Number(restNs) / 1e6);
 }
 
 /**
  * A duration in whole seconds, truncated as Go's `int64(d / time.Second)` does.
  * @internal
  */
-export function durationSeconds(input: DurationInput): number {
-  if (typeof input === "number") return Math.trunc(parseDuration(input) / 1000);
-  return Number(parseGoDurationNs(input) / NS_PER_S);
+export function durationSeconds(input: DurationInput, path?: string): Seconds {
+  if (typeof input === "number") return seconds(Math.trunc(parseDuration(input, path) / 1000));
+  return seconds(Number(parseGoDurationNs(input, path) / NS_PER_S));
 }
 
 /**
  * Go's `time.ParseDuration`, returning nanoseconds; rejects negative results.
  * @internal
  */
-export function parseGoDurationNs(input: unknown): bigint {
-  if (typeof input !== "string") throw new InvalidDurationError(input, "expected a string or a number of milliseconds");
+export function parseGoDurationNs(input: unknown, path?: string): bigint {
+  const at = path === undefined ? undefined : { path };
+  if (typeof input !== "string")
+    throw new InvalidDurationError(input, "expected a string or a number of milliseconds", at);
   let s = input;
   let negative = false;
   if (s.startsWith("-") || s.startsWith("+")) {
@@ -68,36 +73,36 @@ export function parseGoDurationNs(input: unknown): bigint {
     s = s.slice(1);
   }
   if (s === "0") return 0n;
-  if (s === "") throw new InvalidDurationError(input, "empty");
+  if (s === "") throw new InvalidDurationError(input, "empty", at);
   let total = 0n;
   while (s !== "") {
     const head = /^(\d*)(?:\.(\d*))?/.exec(s);
     const intDigits = head?.[1] ?? "";
     const fracDigits = head?.[2];
     if (intDigits === "" && (fracDigits === undefined || fracDigits === "")) {
-      throw new InvalidDurationError(input, "expected a number before each unit");
+      throw new InvalidDurationError(input, "expected a number before each unit", at);
     }
     s = s.slice(head?.[0].length ?? 0);
     const unitMatch = /^[^\d.]+/.exec(s);
-    if (unitMatch === null) throw new InvalidDurationError(input, "missing unit");
+    if (unitMatch === null) throw new InvalidDurationError(input, "missing unit", at);
     const unitText = unitMatch[0];
     const unit = UNIT_NS.get(unitText);
     if (unit === undefined) {
-      throw new InvalidDurationError(input, `unknown unit ${JSON.stringify(unitText)} (use ns, us, ms, s, m or h)`);
+      throw new InvalidDurationError(input, `unknown unit ${JSON.stringify(unitText)} (use ns, us, ms, s, m or h)`, at);
     }
     s = s.slice(unitText.length);
     let value = intDigits === "" ? 0n : BigInt(intDigits);
-    if (value > (1n << 63n) / unit) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds");
+    if (value > (1n << 63n) / unit) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds", at);
     value *= unit;
     if (fracDigits !== undefined && fracDigits !== "") value += fraction(fracDigits, unit);
     total += value;
-    if (total > 1n << 63n) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds");
+    if (total > 1n << 63n) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds", at);
   }
   if (negative) {
     if (total === 0n) return 0n;
-    throw new InvalidDurationError(input, "negative");
+    throw new InvalidDurationError(input, "negative", at);
   }
-  if (total > INT64_MAX) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds");
+  if (total > INT64_MAX) throw new InvalidDurationError(input, "overflows 2^63-1 nanoseconds", at);
   return total;
 }
 

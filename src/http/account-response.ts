@@ -1,10 +1,10 @@
-import type { Account } from "../cache/account.js";
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { toGoJson } from "../go/json.js";
 import { accountToGo } from "../json/compat-shapes.js";
+import type { Account } from "../model/account.js";
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders } from "./freshness-headers.js";
 
 /**
@@ -26,13 +26,13 @@ export const ACCOUNT_LOGIN_PATTERN = /^0x[0-9a-fA-F]{40}$/;
  * @param login - the path segment, as requested (percent-decoded)
  */
 export async function buildAccountResponse(
-  source: ApiStatsSource,
+  source: StatsSource,
   login: string,
   context?: ApiRequestContext,
 ): Promise<ApiResponse> {
   const ctx = resolveRequestContext(context, source.config);
   if (typeof login !== "string" || !ACCOUNT_LOGIN_PATTERN.test(login)) return apiResponse(404, "");
-  let result: Awaited<ReturnType<ApiStatsSource["getAccount"]>>;
+  let result: Awaited<ReturnType<StatsSource["getAccount"]>>;
   try {
     result = await source.getAccount(login);
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { ResolvedStatsCacheConfig } from "../cache/cache-config.js";
+import type { ResolvedStatsCacheConfig } from "../model/config.js";
 
 /** Per-request settings of the response builders; every field is optional. */
 export interface ApiRequestContext {

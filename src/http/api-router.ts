@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { type DurationInput, parseDuration } from "../go/duration.js";
+import type { StatsSource } from "../model/seams.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./account-response.js";
 import type { ApiRequestContext } from "./api-request-context.js";
 import { defaultRetryAfterSeconds } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { buildBlocksResponse } from "./blocks-response.js";
 import { buildHealthResponse, defaultStaleAfterMs } from "./health-response.js";
 import { buildMinersResponse } from "./miners-response.js";
@@ -63,7 +63,7 @@ const ACCOUNTS = "/api/accounts/";
  *
  * @throws {@link InvalidArgumentError} for a bad option, at once
  */
-export function createApiRouter(source: ApiStatsSource, options: ApiRouterOptions = {}): ApiRouter {
+export function createApiRouter(source: StatsSource, options: ApiRouterOptions = {}): ApiRouter {
   const settings = resolveRouterOptions(source, options);
   return async (url) => {
     try {
@@ -82,7 +82,7 @@ interface RouterSettings {
   readonly freshnessHeaders: boolean;
 }
 
-async function route(source: ApiStatsSource, settings: RouterSettings, url: string): Promise<ApiResponse> {
+async function route(source: StatsSource, settings: RouterSettings, url: string): Promise<ApiResponse> {
   const target = resolveMuxPath(typeof url === "string" ? url : "");
   if (target.kind === "redirect") return apiResponse(301, "", { Location: target.location });
   if (target.kind === "bad-request") return apiResponse(400, "");
@@ -113,7 +113,7 @@ async function route(source: ApiStatsSource, settings: RouterSettings, url: stri
   return buildNotFoundResponse();
 }
 
-function resolveRouterOptions(source: ApiStatsSource, options: ApiRouterOptions): RouterSettings {
+function resolveRouterOptions(source: StatsSource, options: ApiRouterOptions): RouterSettings {
   if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "must be an object");
   const now = options.now ?? systemClock;
   if (typeof now !== "function") throw new InvalidArgumentError("now", "must be a function returning epoch ms");

@@ -1,6 +1,6 @@
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders } from "./freshness-headers.js";
 import { snapshotBodies } from "./snapshot-bodies.js";
 
@@ -12,7 +12,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * A luck row holding NaN or ±Infinity is left out (reported once per snapshot through
  * `failure`) instead of blanking the whole body as the original does.
  */
-export function buildBlocksResponse(source: ApiStatsSource, context?: ApiRequestContext): ApiResponse {
+export function buildBlocksResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
   const ctx = resolveRequestContext(context, source.config);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");

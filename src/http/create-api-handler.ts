@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StatsSource } from "../model/seams.js";
 import type { ApiFailure, ApiResponse } from "./api-response.js";
 import { apiResponse } from "./api-response.js";
 import { type ApiRouterOptions, createApiRouter } from "./api-router.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 
 /** A failure behind a response, as {@link ApiHandlerOptions.onError} receives it. */
 export interface ApiErrorEvent extends ApiFailure {
@@ -42,7 +42,7 @@ export type ApiRequestListener = (req: IncomingMessage, res: ServerResponse) => 
  *
  * @throws {@link InvalidArgumentError} for a bad option, at once
  */
-export function createApiHandler(source: ApiStatsSource, options: ApiHandlerOptions = {}): ApiRequestListener {
+export function createApiHandler(source: StatsSource, options: ApiHandlerOptions = {}): ApiRequestListener {
   const router = createApiRouter(source, options);
   const onError = options.onError;
   const report = (req: IncomingMessage, status: number, failure: ApiFailure): void => {

@@ -1,7 +1,7 @@
-import type { StatsCacheErrorEvent } from "../cache/events.js";
+import type { StatsCacheErrorEvent } from "../model/events.js";
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders } from "./freshness-headers.js";
 
 /** Settings of {@link buildHealthResponse}. */
@@ -38,7 +38,7 @@ export function defaultStaleAfterMs(statsCollectIntervalMs: number): number {
  * snapshot is fresh, else 503 with `Retry-After`; a small JSON {@link HealthBody}, the
  * original's three headers and the freshness headers.
  */
-export function buildHealthResponse(source: ApiStatsSource, context?: HealthRequestContext): ApiResponse {
+export function buildHealthResponse(source: StatsSource, context?: HealthRequestContext): ApiResponse {
   const ctx = resolveRequestContext(context, source.config);
   const staleAfterMs = context?.staleAfterMs ?? defaultStaleAfterMs(source.config.statsCollectIntervalMs);
   const snapshot = source.snapshot;

@@ -1,6 +1,6 @@
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders, wholeMs } from "./freshness-headers.js";
 import { snapshotBodies } from "./snapshot-bodies.js";
 
@@ -8,7 +8,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * `/api/miners`: always 200. `hashrate, miners, minersTotal, now` from the snapshot
  * (serialized once per snapshot; only `now` is per request), or `{}` without one.
  */
-export function buildMinersResponse(source: ApiStatsSource, context?: ApiRequestContext): ApiResponse {
+export function buildMinersResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
   const ctx = resolveRequestContext(context, source.config);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");

@@ -1,6 +1,6 @@
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders } from "./freshness-headers.js";
 import { snapshotBodies } from "./snapshot-bodies.js";
 
@@ -8,7 +8,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * `/api/payments`: always 200. `payments, paymentsTotal` from the snapshot (one Buffer
  * per snapshot), or `{}` without one.
  */
-export function buildPaymentsResponse(source: ApiStatsSource, context?: ApiRequestContext): ApiResponse {
+export function buildPaymentsResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
   const ctx = resolveRequestContext(context, source.config);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");

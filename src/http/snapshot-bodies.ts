@@ -1,7 +1,7 @@
-import type { LuckRow } from "../convert/luck.js";
 import { type GoJsonValue, toGoJson } from "../go/json.js";
 import { blocksToGo, luckToGo, minersToGo, paymentsToGo } from "../json/compat-shapes.js";
 import type { LuckStats } from "../model/results.js";
+import type { LuckRow } from "../model/rows.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 
 /** A body around the per-request parts: `head + <live part> + tail`. @internal */

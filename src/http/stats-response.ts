@@ -1,9 +1,9 @@
 import { toGoJson } from "../go/json.js";
 import { nodeStatesToGo } from "../json/compat-shapes.js";
 import type { NodeStates } from "../model/results.js";
+import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiFailure, type ApiResponse, apiResponse } from "./api-response.js";
-import type { ApiStatsSource } from "./api-stats-source.js";
 import { freshnessHeaders, wholeMs } from "./freshness-headers.js";
 import { snapshotBodies } from "./snapshot-bodies.js";
 
@@ -15,7 +15,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  *
  * Only `nodes` and `now` are built per request; the rest is serialized once per snapshot.
  */
-export async function buildStatsResponse(source: ApiStatsSource, context?: ApiRequestContext): Promise<ApiResponse> {
+export async function buildStatsResponse(source: StatsSource, context?: ApiRequestContext): Promise<ApiResponse> {
   const ctx = resolveRequestContext(context, source.config);
   let nodes = "null";
   let failure: ApiFailure | undefined;

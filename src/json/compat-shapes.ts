@@ -1,12 +1,7 @@
-import type { Account } from "../cache/account.js";
-import type { BlockRow } from "../convert/blocks.js";
-import type { LuckRow } from "../convert/luck.js";
-import type { MinerHashrate } from "../convert/miners.js";
-import type { NodeState } from "../convert/node-states.js";
-import type { PaymentRow } from "../convert/payments.js";
-import type { WorkerHashrate } from "../convert/workers.js";
 import type { GoJsonStruct, GoJsonValue } from "../go/json.js";
+import type { Account } from "../model/account.js";
 import type { MinerStats, NodeStates, PoolStats, WorkersStats } from "../model/results.js";
+import type { BlockRow, LuckRow, MinerHashrate, NodeState, PaymentRow, WorkerHashrate } from "../model/rows.js";
 
 /**
  * Mappers from the typed results to the exact values the original hands to

@@ -1,11 +1,14 @@
-import type { BlockRow } from "../convert/blocks.js";
-import type { LuckRow } from "../convert/luck.js";
-import type { MalformedCounts } from "../convert/malformed.js";
-import type { MinerHashrate } from "../convert/miners.js";
-import type { NodeState } from "../convert/node-states.js";
-import type { AccountPayment, PaymentRow } from "../convert/payments.js";
-import type { StringIntMap } from "../convert/string-map.js";
-import type { WorkersHashrate } from "../convert/workers.js";
+import type { MalformedCounts } from "./malformed.js";
+import type {
+  AccountPayment,
+  BlockRow,
+  LuckRow,
+  MinerHashrate,
+  NodeState,
+  PaymentRow,
+  StringIntMap,
+  WorkersHashrate,
+} from "./rows.js";
 
 /** What every read reports besides its data: the values it skipped, per Redis key. */
 export interface ReadReport {

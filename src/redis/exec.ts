@@ -1,136 +1,93 @@
 import { type Cluster, Command } from "ioredis";
-import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { ClusterSlotError } from "../errors/cluster-slot-error.js";
-import type { PoolStatsError } from "../errors/pool-stats-error.js";
-import { ReadOnlyReplicaError } from "../errors/read-only-replica-error.js";
+import { CommandFailedError } from "../errors/command-failed-error.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
+import { classifyFailure, failureError } from "./failure.js";
 import { keySlot } from "./key-slot.js";
+import { type CommandPlan, type PlanReplies, planCommands, planReplies } from "./plan.js";
 
 /**
- * Runs `commands` and returns each command's reply or error, in order.
- *
- * `atomic` (the default) sends them in one MULTI/EXEC: an atomic snapshot. Otherwise
- * they go as one plain pipeline, which ioredis's `scaleReads` can route to a replica
- * (it never routes a MULTI there).
- *
- * On a Redis Cluster the commands are grouped by hash slot first. With a hash-tagged
- * prefix (`{eth}`) every key is in one slot and this is still ONE MULTI. Otherwise
- * (`eth:…` keys spread over slots) each slot's commands go as their own MULTI (or
- * pipeline), all slots concurrently, and the replies are put back in the commands'
- * order. Each slot's part is then atomic, the whole is NOT: a write landing between
- * two slots' transactions can be seen by one part and not by the other. Commands on
- * the same key always share a slot, so they stay atomic together.
- *
- * Like the original's client, a failing command does not hide the others' replies: the
- * transform decides which errors are data problems (WRONGTYPE) and which are not.
- *
- * @throws {@link BackendUnavailableError} when the transaction or pipeline itself fails
- *   (connection lost, timeout, EXECABORT); {@link ClusterSlotError} when one command
- *   has keys in several slots or the Cluster refuses a slot mix;
- *   {@link ReadOnlyReplicaError} when a write met a replica
+ * The one way the library talks to Redis: one command, or a batch of them as a MULTI
+ * (an atomic snapshot) or a plain pipeline. Every failure becomes a library error
+ * through `failureError`; a failing command inside a batch does not hide the others'
+ * replies (the caller decides which errors are data problems).
+ * @packageDocumentation
  */
-export async function runMulti(
-  client: RedisClient,
-  commands: readonly RedisCommand[],
-  operation: string,
-  atomic = true,
-): Promise<CommandReply[]> {
-  return runGrouped(client, commands, operation, atomic);
+
+/** How a batch is sent. */
+export interface BatchOptions {
+  /** The library call, for errors. */
+  readonly operation: string;
+  /**
+   * One MULTI/EXEC (atomic), or a plain pipeline, which ioredis's `scaleReads` can route
+   * to a replica (it never routes a MULTI there).
+   */
+  readonly transaction: boolean;
+  /**
+   * On a Cluster, group the commands by hash slot and send one batch per slot, all at
+   * once, replies put back in order (each slot's part atomic, the whole not). Reads want
+   * this for untagged prefixes; writes, whose MULTI must stay whole, do not: theirs then
+   * fail with `ClusterSlotError`. With a hash-tagged prefix every key shares a slot and
+   * the batch stays one either way.
+   * @defaultValue true
+   */
+  readonly bySlot?: boolean;
 }
 
 /**
- * Runs `commands` in one pipeline (no transaction); on a Cluster one pipeline per hash
- * slot, as {@link runMulti} does. Same reply handling as {@link runMulti}.
+ * Sends one command (a Cluster routes it by its key and follows redirections).
+ * @throws the error `failureError` makes of any failure, naming the command
  */
-export async function runPipeline(
-  client: RedisClient,
-  commands: readonly RedisCommand[],
-  operation: string,
-): Promise<CommandReply[]> {
-  return runGrouped(client, commands, operation, false);
-}
-
-/**
- * Runs one command and returns its reply (a Cluster routes it by its key).
- * @throws the error {@link commandError} makes of any failure
- */
-export async function runCommand(client: RedisClient, command: RedisCommand, operation: string): Promise<unknown> {
+export async function sendOne(client: RedisClient, command: RedisCommand, operation: string): Promise<unknown> {
   const [name, ...args] = command;
   try {
     return await client.call(name, ...args);
   } catch (error) {
-    throw commandError(operation, error);
+    throw failureError(operation, error, { command });
   }
-}
-
-/** `true` for an ioredis `Cluster` client. */
-export function isCluster(client: RedisClient): client is Cluster {
-  return client.isCluster === true;
 }
 
 /**
- * The library's error for a failure that is not about the data: `READONLY` becomes
- * {@link ReadOnlyReplicaError}, `CROSSSLOT` (or ioredis's client-side slot checks)
- * {@link ClusterSlotError}, anything else {@link BackendUnavailableError}.
+ * Sends one command whose data errors the caller handles: a `WRONGTYPE` (the key holds
+ * another type) comes back as `{ ok: false }`; every other failure throws, as {@link sendOne}.
  */
-export function commandError(operation: string, error: unknown): PoolStatsError {
-  const message = describeFailure(error);
-  if (message.startsWith("READONLY")) return new ReadOnlyReplicaError(operation, error);
-  if (message.startsWith("CROSSSLOT") || IOREDIS_SLOT_CHECKS.some((text) => message.startsWith(text))) {
-    return new ClusterSlotError(
-      operation,
-      `keys in different hash slots (${message}); a hash-tagged prefix such as "{eth}" keeps a pool's keys in one`,
-      { cause: error },
-    );
+export async function sendChecked(
+  client: RedisClient,
+  command: RedisCommand,
+  operation: string,
+): Promise<CommandReply> {
+  const [name, ...args] = command;
+  try {
+    return { ok: true, value: await client.call(name, ...args) };
+  } catch (error) {
+    if (error instanceof Error && classifyFailure(error).kind === "data") return { ok: false, error };
+    throw failureError(operation, error, { command });
   }
-  return new BackendUnavailableError(operation, error);
 }
 
-/** `true` for Redis's WRONGTYPE error: the key holds data of another type, a data problem. */
-export function isWrongType(error: Error): boolean {
-  return error.message.startsWith("WRONGTYPE");
-}
-
-/** `true` for a Cluster redirection (`MOVED`/`ASK`): the key's slot is served elsewhere. */
-export function isRedirection(error: Error): boolean {
-  return error.message.startsWith("MOVED ") || error.message.startsWith("ASK ");
-}
-
-// ioredis rejects these before sending anything (Pipeline.exec on a Cluster).
-const IOREDIS_SLOT_CHECKS = [
-  "All keys in the pipeline should belong to the same slots allocation group",
-  "All the keys in a pipeline command should belong to the same slot",
-];
-
-/** The message that names the failure; EXECABORT's cause is in ioredis's `previousErrors`. */
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const previous = (error as { previousErrors?: unknown }).previousErrors;
-  if (error.message.startsWith("EXECABORT") && Array.isArray(previous)) {
-    const first = previous.find((e): e is Error => e instanceof Error);
-    if (first !== undefined) return first.message;
-  }
-  return error.message;
-}
-
-async function runGrouped(
+/**
+ * Sends `commands` as one batch and returns each command's reply or error, in order.
+ *
+ * @throws the error `failureError` makes when the batch itself fails (connection lost,
+ *   timeout, EXECABORT); {@link ClusterSlotError} when one command has keys in several
+ *   slots; {@link CommandFailedError} when a WATCHed key aborted the transaction
+ */
+export async function sendBatch(
   client: RedisClient,
   commands: readonly RedisCommand[],
-  operation: string,
-  atomic: boolean,
+  options: BatchOptions,
 ): Promise<CommandReply[]> {
   if (commands.length === 0) return [];
-  const groups = isCluster(client) ? groupBySlot(client, commands, operation) : [];
-  if (groups.length <= 1) return send(client, commands, operation, atomic);
+  const groups = isCluster(client) && options.bySlot !== false ? groupBySlot(client, commands, options.operation) : [];
+  if (groups.length <= 1) return execBatch(client, commands, options);
   const replies = new Array<CommandReply>(commands.length);
   // Promise.all observes every group's promise, so a second failure is never unhandled.
   await Promise.all(
     groups.map(async (indexes) => {
-      const part = await send(
+      const part = await execBatch(
         client,
         indexes.map((i) => commands[i] as RedisCommand),
-        operation,
-        atomic,
+        options,
       );
       indexes.forEach((index, j) => {
         replies[index] = part[j] as CommandReply;
@@ -138,6 +95,45 @@ async function runGrouped(
     }),
   );
   return replies;
+}
+
+/** Sends a named plan as one batch; the replies come back under its names. */
+export async function sendPlan<P extends CommandPlan>(
+  client: RedisClient,
+  plan: P,
+  options: BatchOptions,
+): Promise<PlanReplies<P>> {
+  return planReplies(plan, await sendBatch(client, planCommands(plan), options));
+}
+
+/** `true` for an ioredis `Cluster` client. */
+export function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster === true;
+}
+
+async function execBatch(
+  client: RedisClient,
+  commands: readonly RedisCommand[],
+  options: BatchOptions,
+): Promise<CommandReply[]> {
+  const queued = commands as unknown as string[][];
+  let raw: [Error | null, unknown][] | null;
+  try {
+    raw = await (options.transaction ? client.multi(queued) : client.pipeline(queued)).exec();
+  } catch (error) {
+    throw failureError(options.operation, error);
+  }
+  if (raw === null) {
+    // Only a WATCH (the writers' payout lock) makes EXEC answer nil.
+    throw new CommandFailedError(options.operation, {
+      partial: false,
+      reason: "transaction aborted: a WATCHed key changed (nothing was written)",
+    });
+  }
+  if (raw.length !== commands.length) {
+    throw failureError(options.operation, new Error(`expected ${commands.length} replies, got ${raw.length}`));
+  }
+  return raw.map(([error, value]) => (error === null ? { ok: true, value } : { ok: false, error }));
 }
 
 /**
@@ -176,26 +172,4 @@ function commandSlot(command: RedisCommand, keyPrefix: string | undefined, opera
     slot = next;
   }
   return slot;
-}
-
-async function send(
-  client: RedisClient,
-  commands: readonly RedisCommand[],
-  operation: string,
-  atomic: boolean,
-): Promise<CommandReply[]> {
-  const queued = commands as unknown as string[][];
-  let raw: [Error | null, unknown][] | null;
-  try {
-    raw = await (atomic ? client.multi(queued) : client.pipeline(queued)).exec();
-  } catch (error) {
-    throw commandError(operation, error);
-  }
-  if (raw === null || raw.length !== commands.length) {
-    throw new BackendUnavailableError(
-      operation,
-      new Error(`expected ${commands.length} replies, got ${raw === null ? "none" : raw.length}`),
-    );
-  }
-  return raw.map(([error, value]) => (error === null ? { ok: true, value } : { ok: false, error }));
 }

@@ -1,3 +1,11 @@
+/**
+ * Hash slots, computed here rather than with the `cluster-key-slot` package ioredis
+ * depends on: that package hashes a key whose first tag is empty and which has a later
+ * `}` wrongly (`foo{}{bar}` hashes as `{bar`, where Redis hashes the whole key), and the
+ * cluster suite checks every slot against `CLUSTER KEYSLOT` of a live server.
+ * @packageDocumentation
+ */
+
 /** The number of hash slots of Redis Cluster. */
 export const CLUSTER_SLOTS = 16384;
 

@@ -1,11 +1,12 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
-import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { formatScoreBound, redisScore } from "../go/score.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
-import { commandError, isWrongType, runMulti, runPipeline } from "./exec.js";
+import { sendBatch } from "./exec.js";
+import { failureError, isWrongType } from "./failure.js";
+import { type CommandPlan, type PlanReplies, planCommands, planReplies } from "./plan.js";
 
-/** How a score range is read. @internal */
-export interface ScoreRangeRead {
+/** How a score range is read. */
+export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends CommandPlan = CommandPlan> {
   /** The sorted set. */
   readonly key: string;
   /** Lowest score to read (inclusive); the range runs to +inf. */
@@ -14,13 +15,19 @@ export interface ScoreRangeRead {
   readonly nowS: number;
   /** Target members per command; each command reads about this many. */
   readonly chunkSize: number;
-  /** Commands sent in the same MULTI as the first read (e.g. the rest of a snapshot). */
-  readonly firstCommands?: readonly RedisCommand[];
-  /** Commands sent in the same MULTI as the last read (e.g. a verification ZCOUNT). */
-  readonly lastCommands?: readonly RedisCommand[];
+  /**
+   * Commands that ride in the same MULTI as the first read, for one atomic snapshot of
+   * them and the range's start (e.g. the rest of a pool snapshot). Replies in `head`.
+   */
+  readonly head?: H;
+  /**
+   * Commands that ride in the same MULTI as the last read, seeing the range's end (e.g. a
+   * verification `ZCOUNT`). Replies in `tail`.
+   */
+  readonly tail?: T;
   /** Receives each chunk of `member, score` pairs, in ascending score order. */
   readonly onChunk: (chunk: ZsetWithScores) => void;
-  /** The operation name for errors. */
+  /** The library call, for errors. */
   readonly operation: string;
   /**
    * Each round trip one MULTI (an atomic snapshot), or a plain pipeline that ioredis's
@@ -29,13 +36,13 @@ export interface ScoreRangeRead {
   readonly atomic?: boolean;
 }
 
-/** What a range read did. @internal */
-export interface ScoreRangeResult {
-  /** Replies of `firstCommands`, in order. */
-  readonly firstReplies: readonly CommandReply[];
-  /** Replies of `lastCommands`, in order (sent with the last read). */
-  readonly lastReplies: readonly CommandReply[];
-  /** Members read (chunks may overlap at a boundary score; each member is delivered once). */
+/** What a range read did. */
+export interface ScoreRangeResult<H extends CommandPlan = CommandPlan, T extends CommandPlan = CommandPlan> {
+  /** Replies of the `head` commands. */
+  readonly head: PlanReplies<H>;
+  /** Replies of the `tail` commands (sent with the last read). */
+  readonly tail: PlanReplies<T>;
+  /** Members read (each member is delivered once). */
   readonly members: number;
   /** Read commands sent (ZRANGE). */
   readonly commands: number;
@@ -49,162 +56,204 @@ export interface ScoreRangeResult {
  * Reads every member of `key` with score ≥ `from`, in bounded commands, without writing.
  *
  * One MULTI (a pipeline when not `atomic`) first: a `ZCOUNT` of the range and its first
- * `chunkSize` members (plus `firstCommands` and `lastCommands`). When that was all, the
- * read is one round trip, like the original's. Otherwise the rest up to now is read in
- * score slices `[a, b)`, each sized from the count to hold about `chunkSize` members: a
- * slice is one atomic `ZRANGE … BYSCORE` without `LIMIT`, so no offset can shift under
- * concurrent writes and no member straddles two slices; two are in flight at a time so
- * Redis works while the client parses. Beyond now (future scores, `+inf`) the read goes
- * on in pages of `chunkSize` (`LIMIT 0 n`), each cut at its last score. Redis serves
- * other clients between commands, so none blocks it for long (about 1 µs a member). Only
- * a single score held by more than `chunkSize` members is read in one larger command.
- * @internal
+ * `chunkSize` members (plus `head` and `tail`). When that was all, the read is one round
+ * trip, like the original's. Otherwise a {@link SliceCursor} plans the rest and this loop
+ * keeps two requests in flight, so Redis works while the client parses.
  */
-export async function readScoreRange(client: RedisClient, read: ScoreRangeRead): Promise<ScoreRangeResult> {
+export async function readScoreRange<
+  H extends CommandPlan = Record<never, RedisCommand>,
+  T extends CommandPlan = Record<never, RedisCommand>,
+>(client: RedisClient, read: ScoreRangeRead<H, T>): Promise<ScoreRangeResult<H, T>> {
   const atomic = read.atomic ?? true;
-  const first = read.firstCommands ?? [];
-  const last = read.lastCommands ?? [];
-  const from = formatScoreBound(read.from);
-  const head = await runMulti(
-    client,
-    [...first, ["zcount", read.key, from, "+inf"], pageCommand(read, from), ...last],
-    read.operation,
-    atomic,
-  );
-  const firstReplies = head.slice(0, first.length);
-  const counted = value(head[first.length], read.operation);
-  const page = value(head[first.length + 1], read.operation);
-  let lastReplies: readonly CommandReply[] = head.slice(first.length + 2);
+  const head = read.head ?? ({} as H);
+  const tail = read.tail ?? ({} as T);
+  const cursor = new SliceCursor(read.key, read.from, read.nowS, read.chunkSize);
+  const first = { count: cursor.countCommand(), page: cursor.pageCommand() };
+  const sent = planCommands(head);
+  const replies = await sendBatch(client, [...sent, first.count, first.page, ...planCommands(tail)], {
+    operation: read.operation,
+    transaction: atomic,
+  });
+  const headReplies = planReplies(head, replies.slice(0, sent.length));
+  let tailReplies = planReplies(tail, replies.slice(sent.length + 2));
+  const counted = replyValue(replies[sent.length], read.operation);
+  const page = replyValue(replies[sent.length + 1], read.operation);
   if (counted === WRONG_TYPE || page === WRONG_TYPE) {
-    return { firstReplies, lastReplies, members: 0, commands: 1, largestReply: 0, wrongType: true };
+    return { head: headReplies, tail: tailReplies, members: 0, commands: 1, largestReply: 0, wrongType: true };
   }
-  const stats = { members: 0, commands: 1, largest: 0 };
+  const stats = { members: 0, commands: 1, largestReply: 0 };
   const deliver = (members: ZsetWithScores): void => {
     const n = members.length / 2;
     stats.members += n;
-    stats.largest = Math.max(stats.largest, n);
+    stats.largestReply = Math.max(stats.largestReply, n);
     read.onChunk(members);
   };
 
-  // Where the next read starts, and whether that bound is exclusive ("(score").
-  let lower = { score: read.from, exclusive: false };
-  let pending: Bound | undefined; // a single score to read whole before going on
-  let done = false;
-  const end = read.nowS + 1; // slices up to now; pages beyond
-  let width = 1;
+  deliver(cursor.takePage(toZsetWithScores(page) ?? []));
+  if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
+  cursor.startSlices(Number(counted) - stats.members);
 
-  /** Takes a full page: delivers what lies below its last score, and returns where to go on. */
-  const consumePage = (members: ZsetWithScores): void => {
-    if (members.length / 2 < read.chunkSize) {
-      deliver(members);
-      done = true;
-      return;
+  const inFlight: { slice: Slice; reply: Promise<CommandReply[]> }[] = [];
+  const send = (slice: Slice): void => {
+    stats.commands++;
+    // One command is atomic by itself: a MULTI around it would only cost two more. The
+    // last page carries the tail commands, in one MULTI with it.
+    const commands = slice.kind === "page" ? [slice.command, ...planCommands(tail)] : [slice.command];
+    const reply = sendBatch(client, commands, {
+      operation: read.operation,
+      transaction: atomic && commands.length > 1,
+    });
+    // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
+    // awaits this one, and its failure must not become an unhandled rejection.
+    reply.catch(() => {});
+    inFlight.push({ slice, reply });
+  };
+  while (!cursor.done) {
+    while (inFlight.length < MAX_IN_FLIGHT) {
+      const slice = cursor.next();
+      if (slice === undefined) break;
+      send(slice);
+    }
+    const { slice, reply } = inFlight.shift() as (typeof inFlight)[number];
+    const answer = await reply;
+    const value = replyValue(answer[0], read.operation);
+    const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
+    if (slice.kind === "page") tailReplies = planReplies(tail, answer.slice(1));
+    deliver(cursor.accept(slice, members));
+  }
+  return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
+}
+
+/** Requests in flight at once: Redis serializes the next while the client parses one. */
+const MAX_IN_FLIGHT = 2;
+
+/** One planned read of a {@link SliceCursor}. */
+export interface Slice {
+  /**
+   * - `slice`: scores `[a, b)` below now, one atomic `ZRANGE … BYSCORE` without `LIMIT`;
+   * - `score`: one single score whose members outnumber a chunk, read whole;
+   * - `page`: `chunkSize` members from a bound beyond now (`LIMIT 0 n`), cut at its last score.
+   */
+  readonly kind: "slice" | "score" | "page";
+  readonly command: RedisCommand;
+  /** The width of a `slice` in seconds (0 for the others). */
+  readonly width: number;
+}
+
+/**
+ * Plans a bounded walk over a score range, one read at a time, with no I/O: what
+ * {@link readScoreRange} sends next, and what of each reply to deliver.
+ *
+ * Below now the range is read in score slices `[a, b)`, each sized from the remaining
+ * count to hold about `chunkSize` members; a slice has no offset that concurrent writes
+ * could shift, and no member straddles two slices. Slices narrow where shares are denser
+ * than average (bursts) and never widen past the average width (a gap in the data would
+ * otherwise widen them into a burst). Beyond now (future scores, `+inf`) the walk goes on
+ * in pages of `chunkSize`, each cut at its last score; since a page's end decides what
+ * comes next, nothing is planned while a page is out. Only a single score held by more
+ * than `chunkSize` members is read in one larger command.
+ */
+export class SliceCursor {
+  /** Where the next read starts, and whether that bound is exclusive ("(score"). */
+  private lower: { score: number; exclusive: boolean };
+  /** A single score to read whole before going on. */
+  private pending: number | undefined;
+  private pageOut = false;
+  private averageWidth = 1;
+  private width = 1;
+  private readonly end: number;
+  /** Whether the whole range has been planned and delivered. */
+  done = false;
+
+  constructor(
+    private readonly key: string,
+    from: number,
+    nowS: number,
+    private readonly chunkSize: number,
+  ) {
+    this.lower = { score: from, exclusive: false };
+    this.end = nowS + 1; // slices up to now; pages beyond
+  }
+
+  /** `ZCOUNT` of the whole range, sent with the first page. */
+  countCommand(): RedisCommand {
+    return ["zcount", this.key, this.boundText(), "+inf"];
+  }
+
+  /** The page command from the current lower bound. */
+  pageCommand(): RedisCommand {
+    return ["zrange", this.key, this.boundText(), "+inf", "BYSCORE", "LIMIT", 0, this.chunkSize, "WITHSCORES"];
+  }
+
+  /** Sets the slice width from what remains to read after the first page. */
+  startSlices(remaining: number): void {
+    const span = Math.max(1, this.end - this.lower.score);
+    this.averageWidth = Math.max(1, Math.floor((span * this.chunkSize) / Math.max(1, remaining)));
+    this.width = this.averageWidth;
+  }
+
+  /** The next read to send, or `undefined` while the answer of one already sent decides it. */
+  next(): Slice | undefined {
+    if (this.done || this.pageOut) return undefined;
+    if (this.pending !== undefined) {
+      const score = formatScoreBound(this.pending);
+      this.pending = undefined;
+      return { kind: "score", command: ["zrange", this.key, score, score, "BYSCORE", "WITHSCORES"], width: 0 };
+    }
+    if (Number.isFinite(this.lower.score) && this.lower.score < this.end) {
+      const upper = Math.min(this.end, Math.floor(this.lower.score) + this.width);
+      const command: RedisCommand = ["zrange", this.key, this.boundText(), `(${upper}`, "BYSCORE", "WITHSCORES"];
+      const width = upper - this.lower.score;
+      this.lower = { score: upper, exclusive: false };
+      return { kind: "slice", command, width };
+    }
+    this.pageOut = true;
+    return { kind: "page", command: this.pageCommand(), width: 0 };
+  }
+
+  /** Takes the reply of `slice`; returns the members to deliver. */
+  accept(slice: Slice, members: ZsetWithScores): ZsetWithScores {
+    if (slice.kind === "page") {
+      this.pageOut = false;
+      return this.takePage(members);
+    }
+    if (slice.kind === "slice") {
+      // Narrow the width where shares are denser than average, rounding down.
+      const fit = Math.floor((slice.width * this.chunkSize) / Math.max(members.length / 2, 1));
+      this.width = Math.max(1, Math.min(fit, this.averageWidth));
+    }
+    return members;
+  }
+
+  /** Takes a page: what lies below its last score is delivered; a short page ends the walk. */
+  takePage(members: ZsetWithScores): ZsetWithScores {
+    if (members.length / 2 < this.chunkSize) {
+      this.done = true;
+      return members;
     }
     const boundary = redisScore(members[members.length - 1] ?? 0);
     let kept = members.length;
     while (kept > 0 && redisScore(members[kept - 1] ?? 0) >= boundary) kept -= 2;
-    deliver(members.slice(0, kept));
     if (kept === 0) {
       // One score fills the page: read that score whole, then go on after it.
-      pending = { score: boundary, exclusive: false };
-      lower = { score: boundary, exclusive: true };
+      this.pending = boundary;
+      this.lower = { score: boundary, exclusive: true };
     } else {
-      lower = { score: boundary, exclusive: false };
+      this.lower = { score: boundary, exclusive: false };
     }
-  };
-
-  const headMembers = toZsetWithScores(page) ?? [];
-  consumePage(headMembers);
-  if (done) return { firstReplies, lastReplies, ...result(stats), wrongType: false };
-  // The width that holds a chunk at the range's average density: slices start there and
-  // never grow past it (a gap in the data would otherwise widen them into a burst).
-  const remaining = Math.max(1, Number(counted) - stats.members);
-  const averageWidth = Math.max(1, Math.floor((Math.max(1, end - lower.score) * read.chunkSize) / remaining));
-  width = averageWidth;
-
-  type Sent = { kind: "slice" | "score" | "page"; reply: Promise<readonly CommandReply[]>; width: number };
-  const inFlight: Sent[] = [];
-  const send = (kind: Sent["kind"], commands: readonly RedisCommand[], sliceWidth = 0): void => {
-    stats.commands++;
-    // One command is atomic by itself: a MULTI around it would only cost two more.
-    const reply =
-      commands.length === 1
-        ? runPipeline(client, commands, read.operation)
-        : runMulti(client, commands, read.operation, atomic);
-    // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
-    // awaits this one, and its failure must not become an unhandled rejection.
-    reply.catch(() => {});
-    inFlight.push({ kind, reply, width: sliceWidth });
-  };
-  const sendNext = (): boolean => {
-    if (pending !== undefined) {
-      const score = formatScoreBound(pending.score);
-      send("score", [["zrange", read.key, score, score, "BYSCORE", "WITHSCORES"]]);
-      pending = undefined;
-      return true;
-    }
-    if (Number.isFinite(lower.score) && lower.score < end) {
-      const upper = Math.min(end, Math.floor(lower.score) + width);
-      send(
-        "slice",
-        [["zrange", read.key, boundText(lower), `(${upper}`, "BYSCORE", "WITHSCORES"]],
-        upper - lower.score,
-      );
-      lower = { score: upper, exclusive: false };
-      return true;
-    }
-    // Beyond now: a page, whose end decides what comes next, so nothing is sent after it.
-    send("page", [pageCommand(read, boundText(lower)), ...last]);
-    return false;
-  };
-
-  let open = true; // whether another request may be sent before the next reply
-  while (!done) {
-    while (open && inFlight.length < 2) open = sendNext();
-    const sent = inFlight.shift() as Sent;
-    const replies = await sent.reply;
-    const reply = value(replies[0], read.operation);
-    const members = reply === WRONG_TYPE ? [] : (toZsetWithScores(reply) ?? []);
-    if (sent.kind === "page") {
-      lastReplies = replies.slice(1);
-      consumePage(members);
-      open = true;
-    } else {
-      deliver(members);
-      if (sent.kind === "slice") {
-        // Narrow the width where shares are denser than average (bursts), rounding down;
-        // never widen past the average width.
-        const got = members.length / 2;
-        const fit = Math.floor((sent.width * read.chunkSize) / Math.max(got, 1));
-        width = Math.max(1, Math.min(fit, averageWidth));
-      }
-    }
+    return members.slice(0, kept);
   }
-  return { firstReplies, lastReplies, ...result(stats), wrongType: false };
-}
 
-interface Bound {
-  readonly score: number;
-  readonly exclusive: boolean;
-}
-
-function pageCommand(read: ScoreRangeRead, min: string): RedisCommand {
-  return ["zrange", read.key, min, "+inf", "BYSCORE", "LIMIT", 0, read.chunkSize, "WITHSCORES"];
-}
-
-function boundText(bound: Bound): string {
-  return (bound.exclusive ? "(" : "") + formatScoreBound(bound.score);
-}
-
-function result(stats: { members: number; commands: number; largest: number }) {
-  return { members: stats.members, commands: stats.commands, largestReply: stats.largest };
+  private boundText(): string {
+    return (this.lower.exclusive ? "(" : "") + formatScoreBound(this.lower.score);
+  }
 }
 
 const WRONG_TYPE = Symbol("wrong-type");
 
-function value(reply: CommandReply | undefined, operation: string): unknown {
-  if (reply === undefined) throw new BackendUnavailableError(operation, new Error("missing reply"));
+function replyValue(reply: CommandReply | undefined, operation: string): unknown {
+  if (reply === undefined) throw failureError(operation, new Error("missing reply"));
   if (reply.ok) return reply.value;
   if (isWrongType(reply.error)) return WRONG_TYPE;
-  throw commandError(operation, reply.error);
+  throw failureError(operation, reply.error);
 }

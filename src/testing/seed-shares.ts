@@ -2,11 +2,11 @@ import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { type DurationInput, durationSeconds } from "../go/duration.js";
 import type { PoolKeys } from "../keys/pool-keys.js";
 import type { RedisClient, RedisCommand } from "../redis/client.js";
-import { sendPipeline, throwFirstFailure } from "../redis/write-runner.js";
 import { unixSeconds } from "../time/clock.js";
+import { sendPipeline, throwFirstFailure } from "../writer/send.js";
 import { field, type IntegerInput, int64 } from "../writer/writer-inputs.js";
 
-/** One share for {@link RedisPoolWriter.seedShares}. */
+/** One share for {@link PoolSeeder.seedShares}. */
 export interface SeedShare {
   readonly login: string;
   readonly workerId: string;
@@ -16,7 +16,7 @@ export interface SeedShare {
   readonly ms: number;
 }
 
-/** Options of {@link RedisPoolWriter.seedShares}. */
+/** Options of {@link PoolSeeder.seedShares}. */
 export interface SeedSharesOptions {
   /**
    * Members per ZADD command.
@@ -47,7 +47,7 @@ export interface SeedSharesOptions {
   readonly onProgress?: (written: number) => void;
 }
 
-/** What {@link RedisPoolWriter.seedShares} wrote. */
+/** What {@link PoolSeeder.seedShares} wrote. */
 export interface SeedSharesResult {
   /** Shares written (members that collide — same diff, login, worker and ms — count once in Redis). */
   readonly shares: number;
@@ -82,7 +82,7 @@ interface DiffCache {
   num: number;
 }
 
-/** The bulk share seeding behind {@link RedisPoolWriter.seedShares}. @internal */
+/** The bulk share seeding behind {@link PoolSeeder.seedShares}. @internal */
 export async function seedShares(
   client: RedisClient,
   keys: PoolKeys,

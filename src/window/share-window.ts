@@ -1,9 +1,9 @@
-import type { MalformedSink } from "../convert/malformed.js";
 import type { ZsetWithScores } from "../convert/reply-shapes.js";
 import { shareDiffEnd, shareId } from "../convert/share-member.js";
 import { type ShareAggregate, startedAtOf } from "../convert/shares.js";
 import { parseGoInt } from "../go/int.js";
 import { parseScore, redisScore } from "../go/score.js";
+import type { MalformedSink } from "../model/malformed.js";
 import { type ExactInt, toBigInt } from "./exact-sum.js";
 import { LoginSeries } from "./login-series.js";
 

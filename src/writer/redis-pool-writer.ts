@@ -5,8 +5,7 @@ import { type DurationInput, durationSeconds } from "../go/duration.js";
 import { goParseIntValue, INT64_MAX } from "../go/int.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import type { RedisClient } from "../redis/client.js";
-import { failure, sendCommand, sendPipeline, sendTransaction } from "../redis/write-runner.js";
-import { type SeedShare, type SeedSharesOptions, type SeedSharesResult, seedShares } from "../testing/seed-shares.js";
+import { failureError } from "../redis/failure.js";
 import { type Clock, systemClock, unixSeconds } from "../time/clock.js";
 import { candidateKeyOf, goJoin } from "./members.js";
 import { planLockPayouts, planRollbackBalance, planUpdateBalance, planWritePayment } from "./plans/payout-plans.js";
@@ -25,6 +24,7 @@ import {
   planWriteOrphan,
   planWritePendingOrphans,
 } from "./plans/unlocker-plans.js";
+import { sendCommand, sendPipeline, sendTransaction } from "./send.js";
 import {
   type BlockFields,
   type BlockInput,
@@ -262,20 +262,6 @@ export class RedisPoolWriter {
     await sendTransaction(this.redis, plan, "writePayment");
   }
 
-  /**
-   * A seeding tool for tests, benchmarks and demos: writes many shares in the original's
-   * member format (`diff:login:worker:ms` in `P:hashrate`, `diff:worker:ms` in
-   * `P:hashrate:<login>`, scored by the share's second) with pipelined multi-member ZADDs,
-   * then the counters `writeShare` keeps (unless `counters: false`).
-   *
-   * It is not `writeShare` in a loop: there is no PoW de-duplication, no MULTI, and one
-   * EXPIRE per login at the end. Shares are validated chunk by chunk, so on an invalid
-   * share the chunks before it stay written. A million shares take a few seconds.
-   */
-  async seedShares(shares: Iterable<SeedShare>, options: SeedSharesOptions = {}): Promise<SeedSharesResult> {
-    return seedShares(this.redis, this.keys, shares, options);
-  }
-
   private share(login: string, workerId: string, diff: IntegerInput, expire: DurationInput): ShareWrite {
     const ms = this.now();
     return {
@@ -293,8 +279,8 @@ export class RedisPoolWriter {
     const plan = planPowCheck(this.keys, h, params.join(":"));
     const [, added] = await sendPipeline(this.redis, plan, operation);
     // Like the original, only the ZADD's outcome counts (the prune's error is ignored).
-    if (added === undefined) throw failure(operation, new Error("no reply to ZADD"), plan[1], false);
-    if (!added.ok) throw failure(operation, added.error, plan[1], false);
+    if (added === undefined) throw failureError(operation, new Error("no reply to ZADD"), { command: plan[1] });
+    if (!added.ok) throw failureError(operation, added.error, { command: plan[1] });
     return Number(added.value) === 0;
   }
 

@@ -106,6 +106,7 @@ describe("invalid arguments reject with a typed error before any Redis command",
     ["a non-string prefix", { prefix: 5 as never }, "prefix"],
     ["scanCount 0", { prefix: "eth", scanCount: 0 }, "scanCount"],
     ["scanCount 2.5", { prefix: "eth", scanCount: 2.5 }, "scanCount"],
+    ["a clock that is not a function", { prefix: "eth", now: 1_700_000_000_000 as never }, "now"],
   ])("the constructor rejects %s", (_name, options, argument) => {
     expect(() => new RedisStatsBackend(redis, options)).toThrow(InvalidArgumentError);
     try {

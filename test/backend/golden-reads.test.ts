@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
 import { applyCommands, dumpState, loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay, WRITES } from "../support/golden-replay.js";
 import { useRedis } from "../support/redis.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const { redis, prefix } = useRedis();
 
@@ -23,7 +23,7 @@ for (const [name, strategy] of [
       it(`${call.fn} ${JSON.stringify(call.args)}${call.note ? ` (${call.note})` : ""}`, async () => {
         const p = prefix();
         await seedGolden(redis, scenario, p);
-        const backend = new RedisStatsBackend(redis, { prefix: p, now: () => scenario.nowMs, readStrategy: strategy });
+        const backend = strategyBackend(redis, { prefix: p, now: () => scenario.nowMs, readStrategy: strategy });
         const rejection = expectedRejection(call);
         if (rejection !== undefined) {
           const error = await replay(backend, call).then(

@@ -4,8 +4,8 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import type { PoolStats } from "../../src/model/results.js";
+import { seededRandom as rng } from "../../src/testing/random.js";
 import { startRedisServer } from "../../src/testing/redis-server-process.js";
-import { rng } from "../support/random.js";
 import { useRedis } from "../support/redis.js";
 
 const { redis, prefix } = useRedis();

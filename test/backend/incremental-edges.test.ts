@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { useRedis } from "../support/redis.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const { redis, prefix } = useRedis();
 
@@ -12,7 +13,7 @@ describe("incremental collection edges", () => {
     await redis.set(keys.hashrate(), "not a zset");
     await redis.hset(keys.stats(), "roundShares", "42");
     for (const readStrategy of ["incremental", "chunked", "original"] as const) {
-      const backend = new RedisStatsBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
+      const backend = strategyBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
       const stats = await backend.collectStats("30m", 0, 0);
       expect(stats.malformed, readStrategy).toEqual({ [keys.hashrate()]: 1 });
       expect(stats.minersTotal).toBe(0);
@@ -27,7 +28,7 @@ describe("incremental collection edges", () => {
     // difficulty text started out as "", so an empty difficulty read first counted as 0.
     await redis.zadd(keys.hashrate(), 1_699_999_000, ":0xaaa:w:1", 1_699_999_001, "2000000000:0xbbb:w:1");
     for (const readStrategy of ["incremental", "chunked", "original"] as const) {
-      const backend = new RedisStatsBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
+      const backend = strategyBackend(redis, { prefix: p, now: () => 1_700_000_000_000, readStrategy });
       const stats = await backend.collectStats("30m", 0, 0);
       expect(stats.malformed, readStrategy).toEqual({ [keys.hashrate()]: 1 });
       expect([...stats.miners.keys()], readStrategy).toEqual(["0xbbb"]);

@@ -1,8 +1,8 @@
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { MalformedEvent } from "../../src/convert/malformed.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { MalformedEvent } from "../../src/model/malformed.js";
 import { useRedis } from "../support/redis.js";
 
 const NOW_MS = 1_700_000_000_000;

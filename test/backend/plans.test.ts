@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { planOriginalCollectStats, planPoolSnapshot } from "../../src/backend/reads/collect-stats.js";
+import { planPoolSnapshot } from "../../src/backend/reads/collect-stats.js";
 import { planLuckStats } from "../../src/backend/reads/luck-stats.js";
 import { planMinerStats } from "../../src/backend/reads/miner-stats.js";
 import { planNodeStates } from "../../src/backend/reads/node-states.js";
 import { planMinerKeyScan, planMinerTrim, planPoolTrim } from "../../src/backend/reads/purge.js";
-import { planOriginalWorkersStats } from "../../src/backend/reads/workers-stats.js";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import { type CommandPlan, planCommands } from "../../src/redis/plan.js";
+import { planOriginalCollectStats, planOriginalWorkersStats } from "../../src/testing/original-method-backend.js";
 import { captureCommands, commandText } from "../support/monitor.js";
 import { connect, useRedis } from "../support/redis.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const NOW_MS = 1_700_000_000_000;
 const NOW_S = 1_700_000_000;
 const LOGIN = `0x${"8e".repeat(20)}`;
 const keys = new PoolKeys("eth");
-const text = (plan: readonly (readonly (string | number)[])[]) => plan.map(commandText);
+const text = (plan: CommandPlan) => planCommands(plan).map(commandText);
 
 describe("plans: the reference's command tables, command for command", () => {
   it("collectStats (readStrategy original) is §2.2's MULTI (trim, window, stats, three block lists, four ZCARDs, payments)", () => {
@@ -98,7 +100,7 @@ describe("on the wire (MONITOR): each read sends exactly its plan", () => {
   it("collectStats (readStrategy original) sends MULTI, §2.2's eleven commands, EXEC", async () => {
     const p = prefix();
     const client = connect();
-    const backend = new RedisStatsBackend(client, { prefix: p, now: () => NOW_MS, readStrategy: "original" });
+    const backend = strategyBackend(client, { prefix: p, now: () => NOW_MS, readStrategy: "original" });
     const capture = await captureCommands(client);
     await backend.collectStats("30m", 0, 30);
     const wire = (await capture.stop()).map(commandText);
@@ -143,7 +145,7 @@ describe("on the wire (MONITOR): each read sends exactly its plan", () => {
     const p = prefix();
     const k = new PoolKeys(p);
     const client = connect();
-    const backend = new RedisStatsBackend(client, { prefix: p, now: () => NOW_MS, readStrategy: "original" });
+    const backend = strategyBackend(client, { prefix: p, now: () => NOW_MS, readStrategy: "original" });
     const capture = await captureCommands(client);
     await backend.collectLuckStats([64, 128, 256]);
     await backend.getMinerStats(LOGIN, 30);

@@ -7,6 +7,7 @@ import { type RedisServerProcess, startRedisServer } from "../../src/testing/red
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay } from "../support/golden-replay.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const skip = inject("redisServerAvailable")
   ? undefined
@@ -114,7 +115,7 @@ describe.skipIf(skip !== undefined)(`a standalone replica (--replicaof)${skip ? 
 
   it('the "original" read strategy (it trims) rejects the same way, atomic or not', async () => {
     for (const atomicReads of [true, false]) {
-      const backend = new RedisStatsBackend(toReplica, { prefix: "eth", now, readStrategy: "original", atomicReads });
+      const backend = strategyBackend(toReplica, { prefix: "eth", now, readStrategy: "original", atomicReads });
       const error = await backend.collectStats("30m", 10, 10).catch((e: unknown) => e);
       expect(error, `atomicReads: ${atomicReads}`).toBeInstanceOf(ReadOnlyReplicaError);
     }

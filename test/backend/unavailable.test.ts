@@ -4,6 +4,7 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
 import { freePort, startRedisServer } from "../../src/testing/redis-server-process.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const LOGIN = `0x${"8e".repeat(20)}`;
 
@@ -102,7 +103,7 @@ describe("Redis down: every read rejects with BackendUnavailableError, nothing u
         expect(await backend.minerExists(LOGIN)).toBe(false);
         // Writes on a replica: a typed error telling the host to use the master.
         await expect(backend.flushStaleStats("30m", "3h")).rejects.toBeInstanceOf(ReadOnlyReplicaError);
-        const original = new RedisStatsBackend(client, { prefix: "eth", readStrategy: "original" });
+        const original = strategyBackend(client, { prefix: "eth", readStrategy: "original" });
         await expect(original.collectStats("30m", 50, 30)).rejects.toBeInstanceOf(ReadOnlyReplicaError);
         await expect(original.collectWorkersStats("30m", "3h", LOGIN)).rejects.toBeInstanceOf(ReadOnlyReplicaError);
       } finally {

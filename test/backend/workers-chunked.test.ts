@@ -3,6 +3,7 @@ import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { dumpState } from "../support/golden.js";
 import { useRedis } from "../support/redis.js";
+import { strategyBackend } from "../support/strategies.js";
 
 const { redis, prefix } = useRedis();
 
@@ -31,7 +32,7 @@ describe("account workers read in chunks, without writing", () => {
       results.push(await backend.collectWorkersStats("30m", "24h", login));
     }
     expect(await dumpState(redis, p)).toEqual(before); // nothing written
-    const original = await new RedisStatsBackend(redis, {
+    const original = await strategyBackend(redis, {
       prefix: p,
       now: () => nowMs,
       readStrategy: "original",

@@ -2,16 +2,16 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { Account, AccountResult } from "../../src/cache/account.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import type { StatsCacheOptions } from "../../src/cache/cache-options.js";
-import type { StatsCacheErrorEvent } from "../../src/cache/events.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 import { toGoJson } from "../../src/go/json.js";
 import { accountToGo } from "../../src/json/compat-shapes.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { Account, AccountResult } from "../../src/model/account.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
+import type { StatsCacheErrorEvent } from "../../src/model/events.js";
 import { countCommands } from "../support/command-counter.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { instrument } from "../support/instrumented-backend.js";
@@ -51,7 +51,7 @@ async function setup(options: StatsCacheOptions = {}) {
   const commands = countCommands(client);
   const clock = fixedClock(t0);
   const probe = instrument(new RedisStatsBackend(client, { prefix: p, now: clock.now }), clock.now);
-  const cache = new StatsCache(probe.backend, apiConfig, { now: clock.now, ...options });
+  const cache = new StatsCache(probe.backend, apiConfig, options);
   cleanups.push(() => cache.stop());
   const errors: StatsCacheErrorEvent[] = [];
   cache.on("error", (event) => errors.push(event));
@@ -75,7 +75,7 @@ describe("getAccount: the original's account data", () => {
     const p = prefix();
     await seedGolden(redis, scenario, p);
     const now = () => t0;
-    const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), apiConfig, { now });
+    const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), apiConfig);
     cleanups.push(() => cache.stop());
     await cache.start(); // the original purged and collected before serving these
     const paths = scenario.httpOrder.filter((path) => path.startsWith("/api/accounts/"));

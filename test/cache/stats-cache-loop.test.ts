@@ -1,16 +1,16 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import type { StatsCacheOptions } from "../../src/cache/cache-options.js";
-import type { PurgedEvent, StatsCacheErrorEvent } from "../../src/cache/events.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
-import type { BlockRow } from "../../src/convert/blocks.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 import { toGoJson } from "../../src/go/json.js";
 import { luckToGo, poolStatsToGo } from "../../src/json/compat-shapes.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
+import type { PurgedEvent, StatsCacheErrorEvent } from "../../src/model/events.js";
 import type { LuckStats } from "../../src/model/results.js";
+import type { BlockRow } from "../../src/model/rows.js";
 import type { StatsSnapshot } from "../../src/model/snapshot.js";
 import { startRedisServer } from "../../src/testing/redis-server-process.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
@@ -59,11 +59,7 @@ async function setup(
   await seedGolden(options.seed ?? redis, scenario, p);
   const backend = new RedisStatsBackend(options.client ?? redis, { prefix: p, now: () => Date.now() });
   const probe = instrument(backend, () => Date.now());
-  const cache = new StatsCache(
-    probe.backend,
-    { ...apiConfig, ...overrides },
-    { now: () => Date.now(), ...options.cache },
-  );
+  const cache = new StatsCache(probe.backend, { ...apiConfig, ...overrides }, options.cache);
   cleanups.push(() => cache.stop());
   const collected: StatsSnapshot[] = [];
   const purged: PurgedEvent[] = [];

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { countCommands } from "../support/command-counter.js";
 import { instrument } from "../support/instrumented-backend.js";
@@ -30,7 +30,7 @@ async function setup() {
   cleanups.push(async () => client.disconnect());
   const commands = countCommands(client);
   const probe = instrument(new RedisStatsBackend(client, { prefix: p, now: clock.now }), clock.now);
-  const cache = new StatsCache(probe.backend, config, { now: clock.now });
+  const cache = new StatsCache(probe.backend, config);
   cleanups.push(() => cache.stop());
   return { cache, client, commands, probe, writer };
 }

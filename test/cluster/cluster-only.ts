@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
-import { runMulti } from "../../src/redis/exec.js";
+import { sendBatch } from "../../src/redis/exec.js";
 import { keySlot } from "../../src/redis/key-slot.js";
+import { seededRandom as rng } from "../../src/testing/random.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { commandCalls, masterOfSlot, type TestCluster } from "../support/cluster.js";
-import { rng } from "../support/random.js";
 import { uniquePrefix } from "../support/redis.js";
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
@@ -35,7 +35,9 @@ export function clusterOnlySuites(cluster: { readonly current: TestCluster }): v
     it("one command with keys in two slots: ClusterSlotError, nothing sent", async () => {
       const { client, masters } = cluster.current;
       const before = await commandCalls(masters);
-      const error = await failure(runMulti(client, [["exists", "eth:stats", "eth:hashrate"]], "test"));
+      const error = await failure(
+        sendBatch(client, [["exists", "eth:stats", "eth:hashrate"]], { operation: "test", transaction: true }),
+      );
       expect(error).toBeInstanceOf(ClusterSlotError);
       expect((error as ClusterSlotError).code).toBe("ERR_CLUSTER_SLOTS");
       expect((await commandCalls(masters)).get("exists")).toBe(before.get("exists"));
@@ -50,7 +52,7 @@ export function clusterOnlySuites(cluster: { readonly current: TestCluster }): v
         if ((await masterOfSlot(cluster.current, keySlot(key))) === master) owned.push(key);
       }
       const commands = owned.map((key) => ["get", key] as const);
-      const error = await failure(runMulti(master.admin, commands, "test"));
+      const error = await failure(sendBatch(master.admin, commands, { operation: "test", transaction: true }));
       expect(error).toBeInstanceOf(ClusterSlotError);
       expect(String((error as Error).message)).toContain("CROSSSLOT");
     });

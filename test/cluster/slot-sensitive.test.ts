@@ -1,17 +1,18 @@
 import type { Cluster, Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { type ReadStrategy, RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
+import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
 import { toGoJson } from "../../src/go/json.js";
 import { workersStatsToGo } from "../../src/json/compat-shapes.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import type { PoolStats } from "../../src/model/results.js";
+import { seededRandom as rng } from "../../src/testing/random.js";
 import { clusterSkipReason, commandCalls, type TestCluster, useTestCluster } from "../support/cluster.js";
 import { applyCommands, dumpState, loadGolden, seedGolden } from "../support/golden.js";
 import { API_READS, expectedRejection, expectedText, replay, WRITES } from "../support/golden-replay.js";
-import { rng } from "../support/random.js";
 import { uniquePrefix, useRedis } from "../support/redis.js";
+import { type ReadStrategy, strategyBackend } from "../support/strategies.js";
 import { clusterOnlySuites } from "./cluster-only.js";
 import { replicaSuites } from "./replicas.js";
 
@@ -104,7 +105,7 @@ function goldenSuite(target: Target, variant: { tagged: boolean; strategy: ReadS
         const client = target.client();
         const p = freshPrefix(target, variant.tagged);
         await seedGolden(client, scenario, p);
-        const backend = new RedisStatsBackend(client, {
+        const backend = strategyBackend(client, {
           prefix: p,
           now: () => scenario.nowMs,
           readStrategy: variant.strategy,
@@ -257,13 +258,13 @@ function accountWindowSuite(target: Target): void {
       for (let i = 0; i < 600; i++) members.push(nowS - ((i * 37) % 11_000), `${1000 + i}:rig${i % 7}:${i}`);
       await client.zadd(keys.minerHashrate("0xabc"), ...members);
       const options = { prefix: p, now: () => nowS * 1000 };
-      const chunked = new RedisStatsBackend(client, {
+      const chunked = strategyBackend(client, {
         ...options,
         readStrategy: "chunked",
         hashrate: { resyncChunkSize: 50 },
       });
       const sliced = toGoJson(workersStatsToGo(await chunked.collectWorkersStats("10m", "3h", "0xabc")));
-      const original = new RedisStatsBackend(client, { ...options, readStrategy: "original" });
+      const original = strategyBackend(client, { ...options, readStrategy: "original" });
       expect(sliced).toBe(toGoJson(workersStatsToGo(await original.collectWorkersStats("10m", "3h", "0xabc"))));
       expect(JSON.parse(sliced).workersTotal).toBe(7);
     });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
-import type { MalformedReason } from "../../src/convert/malformed.js";
 import { toGoJson } from "../../src/go/json.js";
 import { blockToGo } from "../../src/json/compat-shapes.js";
+import type { MalformedReason } from "../../src/model/malformed.js";
 import { recordingSink, zset } from "../support/sink.js";
 
 const HASH = `0x${"ab".repeat(32)}`;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type BlockRow, convertBlocks } from "../../src/convert/blocks.js";
+import { convertBlocks } from "../../src/convert/blocks.js";
 import { convertLuck, luckRatio } from "../../src/convert/luck.js";
 import { toGoJson } from "../../src/go/json.js";
 import { luckToGo } from "../../src/json/compat-shapes.js";
+import type { BlockRow } from "../../src/model/rows.js";
 import { zset } from "../support/sink.js";
 
 /** The test vector of the original's storage/redis_test.go (reference §2.3): immature, then matured newest first. */

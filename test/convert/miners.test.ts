@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { MalformedReason } from "../../src/convert/malformed.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { toGoJson } from "../../src/go/json.js";
 import { minersToGo } from "../../src/json/compat-shapes.js";
+import type { MalformedReason } from "../../src/model/malformed.js";
 import { recordingSink, zset } from "../support/sink.js";
 
 const NOW = 1700000000;

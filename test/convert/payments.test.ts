@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { MalformedReason } from "../../src/convert/malformed.js";
 import { convertPayments, isPoolPayment } from "../../src/convert/payments.js";
 import { toGoJson } from "../../src/go/json.js";
 import { paymentsToGo } from "../../src/json/compat-shapes.js";
+import type { MalformedReason } from "../../src/model/malformed.js";
 import { recordingSink, zset } from "../support/sink.js";
 
 const TX = `0x${"1a".repeat(32)}`;

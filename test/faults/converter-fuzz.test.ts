@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BlockRow, convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
+import { convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
 import { convertLuck } from "../../src/convert/luck.js";
-import type { MalformedReason } from "../../src/convert/malformed.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { convertNodeStates } from "../../src/convert/node-states.js";
 import { convertPayments } from "../../src/convert/payments.js";
@@ -14,6 +13,8 @@ import { UnsupportedJsonValueError } from "../../src/errors/unsupported-json-val
 import { parseDuration } from "../../src/go/duration.js";
 import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
 import { luckToGo } from "../../src/json/compat-shapes.js";
+import type { MalformedReason } from "../../src/model/malformed.js";
+import type { BlockRow } from "../../src/model/rows.js";
 import { recordingSink } from "../support/sink.js";
 import {
   field,

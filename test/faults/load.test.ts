@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { createApiHandler } from "../../src/http/create-api-handler.js";
+import { PoolSeeder } from "../../src/testing/pool-seeder.js";
 import type { SeedShare } from "../../src/testing/seed-shares.js";
-import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { countCommands } from "../support/command-counter.js";
 import { heapAfterGc } from "../support/heap.js";
 import { ORIGINAL_HEADERS, serve } from "../support/http.js";
@@ -47,7 +47,7 @@ async function seedPool(p: string): Promise<string[]> {
       }
     }
   }
-  await new RedisPoolWriter(redis, { prefix: p }).seedShares(shares, { expire: "3h" });
+  await new PoolSeeder(redis, { prefix: p }).seedShares(shares, { expire: "3h" });
   return logins;
 }
 

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
-import type { ApiStatsSource } from "../../src/http/api-stats-source.js";
 import { createApiHandler } from "../../src/http/create-api-handler.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
+import type { StatsSource } from "../../src/model/seams.js";
 import { type HttpReply, request, serve } from "../support/http.js";
 import { failOnProcessErrors } from "../support/process-errors.js";
 import { useRedis } from "../support/redis.js";
@@ -50,6 +50,9 @@ const CONFIG: StatsCacheConfig = {
 let current: StatsCache | undefined;
 let server: { port: number; close: () => Promise<void> } | undefined;
 const source = {
+  get now() {
+    return (current as StatsCache).now;
+  },
   get snapshot() {
     return current?.snapshot;
   },
@@ -61,7 +64,7 @@ const source = {
   },
   getNodeStates: () => (current as StatsCache).getNodeStates(),
   getAccount: (login: string) => (current as StatsCache).getAccount(login),
-} as ApiStatsSource;
+} as StatsSource;
 beforeAll(async () => {
   current = new StatsCache(new RedisStatsBackend(redis, { prefix: "unused" }), CONFIG);
   server = await serve(createApiHandler(source, { now }));
@@ -158,7 +161,7 @@ describe(`junk in every key the backend reads (${ROUNDS} random pools on a real 
         expect(nodes.malformed).toEqual(counts({ [keys.nodes]: junk.nodes.type === "wrong" ? 1 : noColon }));
 
         // The API over the same junk.
-        current = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), CONFIG, { now, purge: false });
+        current = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), CONFIG, { purge: false });
         try {
           await current.start();
           expect(current.lastError).toBeUndefined();
@@ -212,7 +215,7 @@ describe("numbers of a million digits", () => {
     const miner = await backend.getMinerStats(login, 0);
     expect(miner.stats.get("balance")).toBe(amountText); // beyond int64: kept as the exact text
 
-    current = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), CONFIG, { now, purge: false });
+    current = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), CONFIG, { purge: false });
     try {
       await current.start();
       const miners = await get("/api/miners");

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { buildAccountResponse } from "../../src/http/account-response.js";
-import type { ApiStatsSource } from "../../src/http/api-stats-source.js";
 import { buildBlocksResponse } from "../../src/http/blocks-response.js";
 import { type ApiErrorEvent, createApiHandler } from "../../src/http/create-api-handler.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
+import type { StatsSource } from "../../src/model/seams.js";
 import type { StatsSnapshot } from "../../src/model/snapshot.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { type HttpReply, ORIGINAL_HEADERS, rawHeader, request, serve } from "../support/http.js";
@@ -34,9 +34,7 @@ async function setup(
   const client = await failFastClient();
   cleanups.push(async () => client.disconnect());
   const clock = fixedClock(scenario.nowMs);
-  const cache = new StatsCache(new RedisStatsBackend(client, { prefix: p, now: clock.now }), options.config ?? CONFIG, {
-    now: clock.now,
-  });
+  const cache = new StatsCache(new RedisStatsBackend(client, { prefix: p, now: clock.now }), options.config ?? CONFIG);
   cleanups.push(() => cache.stop());
   if (options.start ?? true) await cache.start();
   const errors: ApiErrorEvent[] = [];
@@ -47,7 +45,7 @@ async function setup(
   return { cache, client, clock, errors, get: (path: string) => request(port, path) };
 }
 
-async function serveSource(source: ApiStatsSource) {
+async function serveSource(source: StatsSource) {
   const errors: ApiErrorEvent[] = [];
   const { port, close } = await serve(createApiHandler(source, { onError: (event) => errors.push(event) }));
   cleanups.push(close);
@@ -59,7 +57,7 @@ function expectOriginalHeaders(reply: HttpReply): void {
 }
 
 /** A source that is `cache` except for the members given. */
-function over(cache: StatsCache, members: Partial<Record<keyof ApiStatsSource, unknown>>): ApiStatsSource {
+function over(cache: StatsCache, members: Partial<Record<keyof StatsSource, unknown>>): StatsSource {
   return {
     get snapshot() {
       return cache.snapshot;
@@ -69,7 +67,7 @@ function over(cache: StatsCache, members: Partial<Record<keyof ApiStatsSource, u
     getNodeStates: () => cache.getNodeStates(),
     getAccount: (login: string) => cache.getAccount(login),
     ...members,
-  } as ApiStatsSource;
+  } as StatsSource;
 }
 
 describe("Redis fails under a running API", () => {

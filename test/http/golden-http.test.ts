@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { createApiHandler } from "../../src/http/create-api-handler.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { ORIGINAL_HEADERS, rawHeader, request, serve } from "../support/http.js";
 import { useRedis } from "../support/redis.js";
@@ -31,7 +31,6 @@ describe.each(["a_empty", "b_small_pool"] as const)("golden HTTP replay: %s", (n
     const cache = new StatsCache(
       new RedisStatsBackend(redis, { prefix: p, now }),
       scenario.httpConfig as StatsCacheConfig,
-      { now },
     );
     closers.push(() => cache.stop());
     await cache.start(); // the original purged and collected before it listened

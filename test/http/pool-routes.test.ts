@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../src/cache/cache-config.js";
 import { StatsCache } from "../../src/cache/stats-cache.js";
 import { createApiHandler } from "../../src/http/create-api-handler.js";
+import type { StatsCacheConfig } from "../../src/model/config.js";
 import { formatBlockMember } from "../../src/writer/members.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import type { PowParams } from "../../src/writer/writer-inputs.js";
@@ -47,7 +47,7 @@ function check(reply: HttpReply, status: number): string {
 /** A cache over `p` with a fixed clock, started or not, behind a real server. */
 async function api(p: string, config: StatsCacheConfig = CONFIG, start = true) {
   const now = () => NOW_MS;
-  const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), config, { now });
+  const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: p, now }), config);
   closers.push(() => cache.stop());
   if (start) await cache.start();
   const errors: unknown[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { ClusterSlotError } from "../../src/errors/cluster-slot-error.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
-import { commandError } from "../../src/redis/exec.js";
+import { failureError as commandError } from "../../src/redis/failure.js";
 
 function execAbort(...previous: Error[]): Error {
   return Object.assign(new Error("EXECABORT Transaction discarded because of previous errors."), {

@@ -46,14 +46,14 @@ describe("readScoreRange", () => {
       from: 0,
       nowS: 10,
       chunkSize: 100,
-      firstCommands: [["zcard", key]],
-      lastCommands: [["zcount", key, "0", "+inf"]],
+      head: { card: ["zcard", key] },
+      tail: { count: ["zcount", key, "0", "+inf"] },
       onChunk: () => {},
       operation: "test",
     });
     expect(result.commands).toBe(1);
-    expect(result.firstReplies).toEqual([{ ok: true, value: 2 }]);
-    expect(result.lastReplies).toEqual([{ ok: true, value: 2 }]);
+    expect(result.head.card).toEqual({ ok: true, value: 2 });
+    expect(result.tail.count).toEqual({ ok: true, value: 2 });
   });
 
   it("reads a key of another type as empty and says so", async () => {

@@ -1,9 +1,9 @@
-import type { StatsCacheBackend } from "../../src/cache/stats-cache-backend.js";
+import type { StatsBackend } from "../../src/model/seams.js";
 import { gate } from "./wait.js";
 
-type Method = keyof StatsCacheBackend;
+type Method = Exclude<keyof StatsBackend, "now" | "hashrateWindow">;
 
-/** Every method of the StatsCacheBackend interface. */
+/** Every read of the StatsBackend interface (besides them it has `now` and `hashrateWindow`). */
 export const BACKEND_METHODS: readonly Method[] = [
   "collectStats",
   "collectLuckStats",
@@ -33,16 +33,16 @@ export interface BackendCall {
  * loop reads run at once, and to hold calls at a gate the test opens: a deterministic way
  * to make a Redis read "slow" under fake timers.
  */
-export function instrument(inner: StatsCacheBackend, clock: () => number = Date.now) {
+export function instrument(inner: StatsBackend, clock: () => number = Date.now) {
   const calls: BackendCall[] = [];
   const holds: { method: Method; match: (args: readonly unknown[]) => boolean; promise: Promise<void> }[] = [];
   let active = 0;
   let maxActive = 0;
-  const backend = {} as Record<Method, (...args: unknown[]) => Promise<unknown>>;
+  const backend = passThrough(inner);
   for (const method of BACKEND_METHODS) {
     const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
     backend[method] = async (...args: unknown[]) => {
-      const call: BackendCall = { method, args, startedAt: clock() };
+      const call: BackendCall = { method, args: args.map(describeWindow), startedAt: clock() };
       calls.push(call);
       const loop = LOOP_METHODS.has(method);
       if (loop) maxActive = Math.max(maxActive, ++active);
@@ -61,7 +61,7 @@ export function instrument(inner: StatsCacheBackend, clock: () => number = Date.
     };
   }
   return {
-    backend: backend as unknown as StatsCacheBackend,
+    backend: backend as unknown as StatsBackend,
     calls,
     /** Calls of `method` made so far. */
     callsOf: (method: Method): BackendCall[] => calls.filter((call) => call.method === method),
@@ -78,4 +78,22 @@ export function instrument(inner: StatsCacheBackend, clock: () => number = Date.
       };
     },
   };
+}
+
+/**
+ * A wrapper's start: the clock and the window factory of `inner` (not reads, nothing to
+ * record); the reads are added by the caller.
+ */
+export function passThrough(inner: StatsBackend): Record<Method, (...args: unknown[]) => Promise<unknown>> {
+  return {
+    now: inner.now,
+    hashrateWindow: inner.hashrateWindow.bind(inner),
+  } as unknown as Record<Method, (...args: unknown[]) => Promise<unknown>>;
+}
+
+/** A window handle as what it stands for, its length in ms, so calls read like the cache's config. */
+function describeWindow(arg: unknown): unknown {
+  return typeof arg === "object" && arg !== null && "windowSeconds" in arg
+    ? (arg as { windowSeconds: number }).windowSeconds * 1000
+    : arg;
 }

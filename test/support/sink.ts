@@ -1,4 +1,4 @@
-import type { MalformedReason, MalformedSink } from "../../src/convert/malformed.js";
+import type { MalformedReason, MalformedSink } from "../../src/model/malformed.js";
 
 /** A converter sink that records every skip as `[member, reason]`, in order. */
 export function recordingSink(): { sink: MalformedSink; skipped: [string, MalformedReason][] } {

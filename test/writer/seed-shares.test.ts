@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
+import { PoolSeeder } from "../../src/testing/pool-seeder.js";
 import type { SeedShare } from "../../src/testing/seed-shares.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { dumpState } from "../support/golden.js";
@@ -26,7 +27,7 @@ function* syntheticShares(count: number, miners: number, workers: number, stepMs
 describe("seedShares", () => {
   it("writes every share in pipelined chunks, reporting progress", async () => {
     const p = prefix();
-    const writer = new RedisPoolWriter(redis, { prefix: p });
+    const writer = new PoolSeeder(redis, { prefix: p });
     const progress: number[] = [];
     const result = await writer.seedShares(syntheticShares(2500, 7, 3, 1), {
       chunkSize: 100,
@@ -47,7 +48,7 @@ describe("seedShares", () => {
   it("leaves the same state as writeShare per share, apart from the PoW dedupe set", async () => {
     const shares = [...syntheticShares(40, 3, 2, 45_000)];
     const seeded = prefix();
-    await new RedisPoolWriter(redis, { prefix: seeded }).seedShares(shares, { chunkSize: 7, expire: "3h" });
+    await new PoolSeeder(redis, { prefix: seeded }).seedShares(shares, { chunkSize: 7, expire: "3h" });
     const one = prefix();
     const clock = fixedClock(0);
     const writer = new RedisPoolWriter(redis, { prefix: one, now: clock.now });
@@ -68,7 +69,7 @@ describe("seedShares", () => {
       { login: login(2), workerId: "a", diff: 9_000_000n, ms: NOW_MS - 1_000 },
       { login: login(2), workerId: "a", diff: 9_000_000n, ms: NOW_MS - 4_000_000 }, // outside 30m: trimmed
     ];
-    await new RedisPoolWriter(redis, { prefix: p }).seedShares(shares);
+    await new PoolSeeder(redis, { prefix: p }).seedShares(shares);
     const stats = await new RedisStatsBackend(redis, { prefix: p, now: () => NOW_MS }).collectStats("30m", 0, 0);
     // login 1: 4e6 over 1500 s; login 2: 9e6 over the 600 s floor.
     expect(stats.miners.get(login(1))?.hr).toBe(4_000_000n / 1500n);
@@ -84,7 +85,7 @@ describe("seedShares", () => {
 
   it("skips the counters when asked, and rejects a bad share naming its index", async () => {
     const p = prefix();
-    const writer = new RedisPoolWriter(redis, { prefix: p });
+    const writer = new PoolSeeder(redis, { prefix: p });
     await writer.seedShares([{ login: login(1), workerId: "a", diff: 1, ms: NOW_MS }], { counters: false });
     expect(Object.keys(await dumpState(redis, p)).sort()).toEqual([":hashrate", `:hashrate:${login(1)}`]);
     const error = await writer

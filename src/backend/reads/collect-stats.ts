@@ -1,11 +1,11 @@
 import { convertBlocks, convertCandidates } from "../../convert/blocks.js";
 import type { MalformedTally } from "../../convert/malformed.js";
-import { convertMinersStats, type MinersHashrate } from "../../convert/miners.js";
 import { convertPayments } from "../../convert/payments.js";
 import { convertStringMap } from "../../convert/string-map.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import type { PoolStats } from "../../model/results.js";
-import type { CommandReply, RedisCommand } from "../../redis/client.js";
+import type { MinersHashrate } from "../../model/rows.js";
+import type { PlanReplies } from "../../redis/plan.js";
 import { ReplyReader } from "../reply-reader.js";
 
 /** Arguments of a pool collection, already validated. @internal */
@@ -19,77 +19,49 @@ export interface CollectStatsArgs {
 
 /**
  * Everything of the pool snapshot but the hashrate window: the stats hash, the three
- * block lists and the payments, with their ZCARDs — replies 2 to 10 of the original's
+ * block lists and the payments, with their ZCARDs — commands 3 to 11 of the original's
  * CollectStats MULTI (reference §2.2), in the same order.
  */
-export function planPoolSnapshot(keys: PoolKeys, args: CollectStatsArgs): RedisCommand[] {
-  return [
-    ["hgetall", keys.stats()],
-    ["zrevrange", keys.candidates(), 0, -1, "WITHSCORES"],
-    ["zrevrange", keys.immature(), 0, -1, "WITHSCORES"],
-    ["zrevrange", keys.matured(), 0, args.maxBlocks - 1, "WITHSCORES"],
-    ["zcard", keys.candidates()],
-    ["zcard", keys.immature()],
-    ["zcard", keys.matured()],
-    ["zcard", keys.payments()],
-    ["zrevrange", keys.payments(), 0, args.maxPayments - 1, "WITHSCORES"],
-  ];
+export function planPoolSnapshot(keys: PoolKeys, args: CollectStatsArgs) {
+  return {
+    stats: ["hgetall", keys.stats()],
+    candidates: ["zrevrange", keys.candidates(), 0, -1, "WITHSCORES"],
+    immature: ["zrevrange", keys.immature(), 0, -1, "WITHSCORES"],
+    matured: ["zrevrange", keys.matured(), 0, args.maxBlocks - 1, "WITHSCORES"],
+    candidatesTotal: ["zcard", keys.candidates()],
+    immatureTotal: ["zcard", keys.immature()],
+    maturedTotal: ["zcard", keys.matured()],
+    paymentsTotal: ["zcard", keys.payments()],
+    payments: ["zrevrange", keys.payments(), 0, args.maxPayments - 1, "WITHSCORES"],
+  } as const;
 }
 
-/**
- * The original's CollectStats MULTI, command for command (reference §2.2): trim
- * `P:hashrate` to the window (a write), read all of it, then {@link planPoolSnapshot}.
- * Used by the `"original"` read strategy and as the benchmark's baseline.
- */
-export function planOriginalCollectStats(keys: PoolKeys, args: CollectStatsArgs): RedisCommand[] {
-  return [
-    ["zremrangebyscore", keys.hashrate(), "-inf", `(${args.nowS - args.windowS}`],
-    ["zrange", keys.hashrate(), 0, -1, "WITHSCORES"],
-    ...planPoolSnapshot(keys, args),
-  ];
-}
+/** The commands of {@link planPoolSnapshot}, by name. */
+export type PoolSnapshotPlan = ReturnType<typeof planPoolSnapshot>;
 
 /** Turns the replies of {@link planPoolSnapshot} and the window's miners into a {@link PoolStats}. */
 export function transformPoolSnapshot(
-  replies: readonly CommandReply[],
+  replies: PlanReplies<PoolSnapshotPlan>,
   keys: PoolKeys,
   args: CollectStatsArgs,
   hashrate: MinersHashrate,
   tally: MalformedTally,
 ): PoolStats {
-  const read = new ReplyReader(replies, tally, "collectStats");
+  const read = new ReplyReader(tally, "collectStats");
   return {
     now: args.nowMs,
-    stats: convertStringMap(read.hash(0, keys.stats())),
-    candidates: convertCandidates(read.zset(1, keys.candidates()), tally.sink(keys.candidates())),
-    immature: convertBlocks(read.zset(2, keys.immature()), tally.sink(keys.immature())),
-    matured: convertBlocks(read.zset(3, keys.matured()), tally.sink(keys.matured())),
-    candidatesTotal: read.count(4, keys.candidates()),
-    immatureTotal: read.count(5, keys.immature()),
-    maturedTotal: read.count(6, keys.matured()),
-    paymentsTotal: read.count(7, keys.payments()),
-    payments: convertPayments(read.zset(8, keys.payments()), tally.sink(keys.payments())),
+    stats: convertStringMap(read.hash(replies.stats, keys.stats())),
+    candidates: convertCandidates(read.zset(replies.candidates, keys.candidates()), tally.sink(keys.candidates())),
+    immature: convertBlocks(read.zset(replies.immature, keys.immature()), tally.sink(keys.immature())),
+    matured: convertBlocks(read.zset(replies.matured, keys.matured()), tally.sink(keys.matured())),
+    candidatesTotal: read.count(replies.candidatesTotal, keys.candidates()),
+    immatureTotal: read.count(replies.immatureTotal, keys.immature()),
+    maturedTotal: read.count(replies.maturedTotal, keys.matured()),
+    paymentsTotal: read.count(replies.paymentsTotal, keys.payments()),
+    payments: convertPayments(read.zset(replies.payments, keys.payments()), tally.sink(keys.payments())),
     miners: hashrate.miners,
     minersTotal: hashrate.miners.size,
     hashrate: hashrate.hashrate,
     malformed: tally.snapshot(),
   };
-}
-
-/** Turns the replies of {@link planOriginalCollectStats} into a {@link PoolStats}. */
-export function transformOriginalCollectStats(
-  replies: readonly CommandReply[],
-  keys: PoolKeys,
-  args: CollectStatsArgs,
-  tally: MalformedTally,
-): PoolStats {
-  const read = new ReplyReader(replies, tally, "collectStats");
-  read.count(0, keys.hashrate());
-  const hashrate = convertMinersStats(
-    read.zset(1, keys.hashrate()),
-    args.nowS,
-    args.windowS,
-    tally.sink(keys.hashrate()),
-  );
-  return transformPoolSnapshot(replies.slice(2), keys, args, hashrate, tally);
 }

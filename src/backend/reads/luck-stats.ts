@@ -3,7 +3,7 @@ import { convertLuck, luckRatio } from "../../convert/luck.js";
 import type { MalformedTally } from "../../convert/malformed.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import type { LuckStats } from "../../model/results.js";
-import type { CommandReply, RedisCommand } from "../../redis/client.js";
+import type { PlanReplies } from "../../redis/plan.js";
 import { ReplyReader } from "../reply-reader.js";
 
 /**
@@ -12,24 +12,24 @@ import { ReplyReader } from "../reply-reader.js";
  *
  * @param windows - positive, validated luck windows
  */
-export function planLuckStats(keys: PoolKeys, windows: readonly number[]): RedisCommand[] {
+export function planLuckStats(keys: PoolKeys, windows: readonly number[]) {
   const max = Math.max(...windows);
-  return [
-    ["zrevrange", keys.immature(), 0, -1, "WITHSCORES"],
-    ["zrevrange", keys.matured(), 0, max - 1, "WITHSCORES"],
-  ];
+  return {
+    immature: ["zrevrange", keys.immature(), 0, -1, "WITHSCORES"],
+    matured: ["zrevrange", keys.matured(), 0, max - 1, "WITHSCORES"],
+  } as const;
 }
 
 /** Turns the replies of {@link planLuckStats} into luck rows. */
 export function transformLuckStats(
-  replies: readonly CommandReply[],
+  replies: PlanReplies<ReturnType<typeof planLuckStats>>,
   keys: PoolKeys,
   windows: readonly number[],
   tally: MalformedTally,
 ): LuckStats {
-  const read = new ReplyReader(replies, tally, "collectLuckStats");
-  const immature = convertBlocks(read.zset(0, keys.immature()), tally.sink(keys.immature()));
-  const matured = convertBlocks(read.zset(1, keys.matured()), tally.sink(keys.matured()));
+  const read = new ReplyReader(tally, "collectLuckStats");
+  const immature = convertBlocks(read.zset(replies.immature, keys.immature()), tally.sink(keys.immature()));
+  const matured = convertBlocks(read.zset(replies.matured, keys.matured()), tally.sink(keys.matured()));
   for (const [key, blocks] of [
     [keys.immature(), immature],
     [keys.matured(), matured],

@@ -2,7 +2,8 @@ import type { MalformedTally } from "../../convert/malformed.js";
 import { BackendUnavailableError } from "../../errors/backend-unavailable-error.js";
 import type { PoolKeys } from "../../keys/pool-keys.js";
 import type { RedisClient, RedisCommand } from "../../redis/client.js";
-import { commandError, isCluster, isRedirection, isWrongType, runCommand, runPipeline } from "../../redis/exec.js";
+import { isCluster, sendBatch, sendChecked, sendOne } from "../../redis/exec.js";
+import { failureError, isRedirection, isWrongType } from "../../redis/failure.js";
 
 /** Arguments of a purge, already validated. @internal */
 export interface PurgeArgs {
@@ -47,28 +48,25 @@ export async function runPurge(
   tally: MalformedTally,
 ): Promise<{ removed: number; minerKeys: number }> {
   let removed = 0;
-  try {
-    removed += Number(await runCommand(client, planPoolTrim(keys, args), OPERATION));
-  } catch (error) {
-    if (!(error instanceof BackendUnavailableError && error.cause instanceof Error && isWrongType(error.cause)))
-      throw error;
-    tally.add(keys.hashrate(), "", "wrong-type");
-  }
+  const poolTrim = await sendChecked(client, planPoolTrim(keys, args), OPERATION);
+  if (poolTrim.ok) removed += Number(poolTrim.value);
+  else tally.add(keys.hashrate(), "", "wrong-type");
   const seen = new Set<string>();
   for (const node of scanNodes(client)) {
     let cursor = "0";
     do {
-      const reply = (await runCommand(node, planMinerKeyScan(keys, cursor, args.scanCount), OPERATION)) as [
+      const reply = (await sendOne(node, planMinerKeyScan(keys, cursor, args.scanCount), OPERATION)) as [
         string,
         string[],
       ];
       cursor = String(reply[0]);
       const fresh = reply[1].filter((key) => keys.loginOfMinerHashrateKey(key) !== undefined && !seen.has(key));
       for (const key of fresh) seen.add(key);
-      const replies = await runPipeline(
+      // Each node's own keys: no slot grouping, the node answers MOVED for a key gone elsewhere.
+      const replies = await sendBatch(
         node,
         fresh.map((key) => planMinerTrim(key, args)),
-        OPERATION,
+        { operation: OPERATION, transaction: false, bySlot: false },
       );
       const moved: string[] = [];
       replies.forEach((reply, i) => {
@@ -76,7 +74,7 @@ export async function runPurge(
         if (reply.ok) removed += Number(reply.value);
         else if (isWrongType(reply.error)) tally.add(key, "", "wrong-type");
         else if (node !== client && isRedirection(reply.error)) moved.push(key);
-        else throw commandError(OPERATION, reply.error);
+        else throw failureError(OPERATION, reply.error);
       });
       // One command each: ioredis follows MOVED/ASK for single commands, not for
       // pipelines holding writes. Only keys caught mid-resharding get here.
@@ -96,16 +94,10 @@ async function trimRedirected(
   args: PurgeArgs,
   tally: MalformedTally,
 ): Promise<number> {
-  const [name, ...rest] = planMinerTrim(key, args);
-  try {
-    return Number(await client.call(name, ...rest));
-  } catch (error) {
-    if (error instanceof Error && isWrongType(error)) {
-      tally.add(key, "", "wrong-type");
-      return 0;
-    }
-    throw commandError(OPERATION, error);
-  }
+  const reply = await sendChecked(client, planMinerTrim(key, args), OPERATION);
+  if (reply.ok) return Number(reply.value);
+  tally.add(key, "", "wrong-type");
+  return 0;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RedisStatsBackend } from "../../../src/backend/redis-stats-backend.js";
-import type { StatsCacheConfig } from "../../../src/cache/cache-config.js";
 import { StatsCache } from "../../../src/cache/stats-cache.js";
 import { createApiHandler } from "../../../src/http/create-api-handler.js";
+import type { StatsCacheConfig } from "../../../src/model/config.js";
 import type { RedisClient } from "../../../src/redis/client.js";
 import { type HttpReply, ORIGINAL_HEADERS, rawHeader, request, serve } from "../../support/http.js";
 import { hookBackend } from "./hooked-backend.js";

@@ -1,7 +1,7 @@
-import type { StatsCacheBackend } from "../../../src/cache/stats-cache-backend.js";
-import { BACKEND_METHODS } from "../../support/instrumented-backend.js";
+import type { StatsBackend } from "../../../src/model/seams.js";
+import { BACKEND_METHODS, passThrough } from "../../support/instrumented-backend.js";
 
-type Method = keyof StatsCacheBackend;
+type Method = (typeof BACKEND_METHODS)[number];
 
 /**
  * A real backend (every read still goes to Redis) whose next call of a method can run an
@@ -9,8 +9,8 @@ type Method = keyof StatsCacheBackend;
  * e.g. pause the server right before the second read of a collection, so that read is
  * the one in flight when the server dies.
  */
-export function hookBackend(inner: StatsCacheBackend): {
-  backend: StatsCacheBackend;
+export function hookBackend(inner: StatsBackend): {
+  backend: StatsBackend;
   /** Arms `action` for the next call of `method`; resolves once it has run. */
   beforeNext(method: Method, action: () => void | Promise<void>): Promise<void>;
   /** How many times each method was called. */
@@ -18,7 +18,7 @@ export function hookBackend(inner: StatsCacheBackend): {
 } {
   const armed = new Map<Method, () => Promise<void>>();
   const calls = new Map<Method, number>();
-  const backend = {} as Record<Method, (...args: unknown[]) => Promise<unknown>>;
+  const backend = passThrough(inner);
   for (const method of BACKEND_METHODS) {
     const original = (inner[method] as (...args: unknown[]) => Promise<unknown>).bind(inner);
     backend[method] = async (...args: unknown[]) => {
@@ -32,7 +32,7 @@ export function hookBackend(inner: StatsCacheBackend): {
     };
   }
   return {
-    backend: backend as unknown as StatsCacheBackend,
+    backend: backend as unknown as StatsBackend,
     calls,
     beforeNext: (method, action) =>
       new Promise<void>((resolve, reject) => {

@@ -1,0 +1,50 @@
+import type { DurationInput } from "../go/duration.js";
+import type { Clock } from "../time/clock.js";
+import type { AccountResult } from "./account.js";
+import type { ResolvedStatsCacheConfig } from "./config.js";
+import type { StatsCacheErrorEvent } from "./events.js";
+import type { HashrateWindowHandle } from "./hashrate.js";
+import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
+import type { StatsSnapshot } from "./snapshot.js";
+
+/**
+ * What a `StatsCache` needs from its backend: the reads of the original's storage layer
+ * and the one clock. `RedisStatsBackend` implements it; so can a wrapper that adds
+ * metrics or tracing around one (delegate every member).
+ */
+export interface StatsBackend {
+  /** The clock, epoch ms: the cache and everything built on it read this one. */
+  readonly now: Clock;
+  /** A pool window of `window` held in memory, for `collectStats`. */
+  hashrateWindow(window: DurationInput): HashrateWindowHandle;
+  collectStats(
+    window: DurationInput | HashrateWindowHandle,
+    maxBlocks: number,
+    maxPayments: number,
+  ): Promise<PoolStats>;
+  collectLuckStats(windows: readonly number[]): Promise<LuckStats>;
+  flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult>;
+  minerExists(login: string): Promise<boolean>;
+  getMinerStats(login: string, maxPayments: number): Promise<MinerStats>;
+  collectWorkersStats(smallWindow: DurationInput, largeWindow: DurationInput, login: string): Promise<WorkersStats>;
+  getNodeStates(): Promise<NodeStates>;
+}
+
+/**
+ * What the HTTP layer (the router, the response builders, the health check) reads: a
+ * `StatsCache`, or anything with the same members (a wrapper that adds metrics, say).
+ */
+export interface StatsSource {
+  /** The clock the routes answer by (`now` in bodies, ages in headers, health). */
+  readonly now: Clock;
+  /** The settings the routes need: `Retry-After` and staleness follow the collection interval. */
+  readonly config: Pick<ResolvedStatsCacheConfig, "statsCollectIntervalMs">;
+  /** The latest pool snapshot, `undefined` before the first. */
+  readonly snapshot: StatsSnapshot | undefined;
+  /** The latest failure of the collection loop, if it has not recovered. */
+  readonly lastError: StatsCacheErrorEvent | undefined;
+  /** The proxies' live node states. */
+  getNodeStates(): Promise<NodeStates>;
+  /** A miner's account (login as requested; lower-cased by the source). */
+  getAccount(login: string): Promise<AccountResult>;
+}
