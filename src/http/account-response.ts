@@ -30,7 +30,7 @@ export async function buildAccountResponse(
   login: string,
   context?: ApiRequestContext,
 ): Promise<ApiResponse> {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   if (typeof login !== "string" || !ACCOUNT_LOGIN_PATTERN.test(login)) return apiResponse(404, "");
   let result: Awaited<ReturnType<StatsSource["getAccount"]>>;
   try {

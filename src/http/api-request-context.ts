@@ -1,11 +1,11 @@
-import type { ResolvedStatsCacheConfig } from "../model/config.js";
+import type { StatsSource } from "../model/seams.js";
 
 /** Per-request settings of the response builders; every field is optional. */
 export interface ApiRequestContext {
   /**
    * The clock reading at request time, epoch ms: `now` in the `/api/stats` and
    * `/api/miners` bodies, and the ages in the freshness headers.
-   * @defaultValue `Date.now()`
+   * @defaultValue one reading of the source's clock (`source.now()`)
    */
   readonly now?: number;
   /**
@@ -28,15 +28,15 @@ export interface ResolvedRequestContext {
   readonly retryAfterSeconds: number;
 }
 
-/** Applies the defaults. @internal */
+/** Applies the defaults: the time is the source's clock unless the context gives one. @internal */
 export function resolveRequestContext(
   context: ApiRequestContext | undefined,
-  config: Pick<ResolvedStatsCacheConfig, "statsCollectIntervalMs">,
+  source: Pick<StatsSource, "now" | "config">,
 ): ResolvedRequestContext {
   return {
-    now: context?.now ?? Date.now(),
+    now: context?.now ?? source.now(),
     freshnessHeaders: context?.freshnessHeaders ?? true,
-    retryAfterSeconds: context?.retryAfterSeconds ?? defaultRetryAfterSeconds(config.statsCollectIntervalMs),
+    retryAfterSeconds: context?.retryAfterSeconds ?? defaultRetryAfterSeconds(source.config.statsCollectIntervalMs),
   };
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { type DurationInput, parseDuration } from "../go/duration.js";
 import type { StatsSource } from "../model/seams.js";
-import { type Clock, systemClock } from "../time/clock.js";
+import type { Clock } from "../time/clock.js";
 import { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "./account-response.js";
 import type { ApiRequestContext } from "./api-request-context.js";
 import { defaultRetryAfterSeconds } from "./api-request-context.js";
@@ -18,7 +18,7 @@ import { buildStatsResponse } from "./stats-response.js";
 export interface ApiRouterOptions {
   /**
    * The clock, epoch ms, read once per request: `now` in bodies, ages in headers, health.
-   * @defaultValue `Date.now`
+   * @defaultValue the source's clock (`source.now`, a cache's is its backend's)
    */
   readonly now?: Clock;
   /**
@@ -115,7 +115,7 @@ async function route(source: StatsSource, settings: RouterSettings, url: string)
 
 function resolveRouterOptions(source: StatsSource, options: ApiRouterOptions): RouterSettings {
   if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "must be an object");
-  const now = options.now ?? systemClock;
+  const now = options.now ?? source.now;
   if (typeof now !== "function") throw new InvalidArgumentError("now", "must be a function returning epoch ms");
   const interval = source.config.statsCollectIntervalMs;
   return {

@@ -13,7 +13,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * `failure`) instead of blanking the whole body as the original does.
  */
 export function buildBlocksResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
   const bodies = snapshotBodies(snapshot);

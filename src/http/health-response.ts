@@ -39,7 +39,7 @@ export function defaultStaleAfterMs(statsCollectIntervalMs: number): number {
  * original's three headers and the freshness headers.
  */
 export function buildHealthResponse(source: StatsSource, context?: HealthRequestContext): ApiResponse {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   const staleAfterMs = context?.staleAfterMs ?? defaultStaleAfterMs(source.config.statsCollectIntervalMs);
   const snapshot = source.snapshot;
   const ageMs = snapshot === undefined ? null : Math.max(0, Math.trunc(ctx.now - snapshot.collectedAt));

@@ -9,7 +9,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * (serialized once per snapshot; only `now` is per request), or `{}` without one.
  */
 export function buildMinersResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
   const { head, tail } = snapshotBodies(snapshot).miners();

@@ -9,7 +9,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * per snapshot), or `{}` without one.
  */
 export function buildPaymentsResponse(source: StatsSource, context?: ApiRequestContext): ApiResponse {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
   const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;

@@ -16,7 +16,7 @@ import { snapshotBodies } from "./snapshot-bodies.js";
  * Only `nodes` and `now` are built per request; the rest is serialized once per snapshot.
  */
 export async function buildStatsResponse(source: StatsSource, context?: ApiRequestContext): Promise<ApiResponse> {
-  const ctx = resolveRequestContext(context, source.config);
+  const ctx = resolveRequestContext(context, source);
   let nodes = "null";
   let failure: ApiFailure | undefined;
   try {
