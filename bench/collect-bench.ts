@@ -13,7 +13,9 @@ import { cpus, loadavg, release, totalmem, type } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { PoolKeys, poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { poolStatsToGo } from "../src/entries/json.js";
+import { PoolKeys } from "../src/entries/keys.js";
+import { RedisStatsBackend, toGoJson } from "../src/index.js";
 import { deletePoolKeys } from "../src/testing/delete-pool-keys.js";
 import { OriginalMethodBackend } from "../src/testing/original-method-backend.js";
 import { startRedisServer } from "../src/testing/redis-server-process.js";
@@ -177,8 +179,8 @@ blocks (candidates, immature, matured, uncles, orphans) and 300 payments. Each j
 its own Node process.
 
 - **original** — the original's method reproduced: one MULTI with the trim and the full
-  \`ZRANGE P:hashrate 0 -1 WITHSCORES\` (\`readStrategy: "original"\`).
-- **incremental** — ours (\`readStrategy: "incremental"\`, the default): the window held in
+  \`ZRANGE P:hashrate 0 -1 WITHSCORES\` (\`OriginalMethodBackend\` of \`open-pool-stats/testing\`).
+- **incremental** — ours (a \`HashrateWindow\` kept between collections, the default): the window held in
   memory, only the changed tail read, verified by \`ZCOUNT\`; a cold start reads the window
   in score slices of 10,000 members.
 - **cold** — a new backend's first collection (median of ${runs}).

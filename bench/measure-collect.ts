@@ -4,7 +4,8 @@
  * Run by collect-bench.ts; input in BENCH_JOB, output one JSON line on stdout.
  */
 import { Redis } from "ioredis";
-import { poolStatsToGo, RedisStatsBackend, toGoJson } from "../src/index.js";
+import { poolStatsToGo } from "../src/entries/json.js";
+import { RedisStatsBackend, toGoJson } from "../src/index.js";
 import { OriginalMethodBackend } from "../src/testing/original-method-backend.js";
 import { PoolSeeder } from "../src/testing/pool-seeder.js";
 import { POOL, shares } from "./pool-fixture.js";

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import { PoolKeys, RedisPoolWriter } from "../src/index.js";
+import { PoolKeys } from "../src/entries/keys.js";
+import { RedisPoolWriter } from "../src/entries/writer.js";
 import { PoolSeeder } from "../src/testing/pool-seeder.js";
 import { seededRandom as rng } from "../src/testing/random.js";
 

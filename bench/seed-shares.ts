@@ -1,5 +1,5 @@
 /**
- * How long RedisPoolWriter.seedShares takes to write 1,000,000 shares (2,000 miners × 5
+ * How long PoolSeeder.seedShares takes to write 1,000,000 shares (2,000 miners × 5
  * workers) into a throwaway redis-server on 127.0.0.1 (or REDIS_URL, under a random
  * prefix that is deleted afterwards).
  *

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
-import { accountToGo, RedisStatsBackend, StatsCache, toGoJson } from "open-pool-stats";
+import { RedisStatsBackend, StatsCache, toGoJson } from "open-pool-stats";
+import { accountToGo } from "open-pool-stats/json";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { commandTimeout: 10_000 });
 const backend = new RedisStatsBackend(redis, { prefix: "eth" });

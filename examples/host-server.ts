@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from "node:http";
 import { Redis } from "ioredis";
+import { RedisStatsBackend, SERVICE_REDIS_OPTIONS, StatsCache } from "open-pool-stats";
 import {
   type ApiResponse,
   buildAccountResponse,
@@ -8,10 +9,7 @@ import {
   buildNotFoundResponse,
   buildPaymentsResponse,
   buildStatsResponse,
-  RedisStatsBackend,
-  SERVICE_REDIS_OPTIONS,
-  StatsCache,
-} from "open-pool-stats";
+} from "open-pool-stats/http";
 
 // A host's own server that serves the original API next to its own routes. (For the
 // original's routing exactly — percent-decoding, 301s, the health route — use

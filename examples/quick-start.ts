@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
-import { poolStatsToGo, RedisStatsBackend, toGoJson } from "open-pool-stats";
+import { RedisStatsBackend, toGoJson } from "open-pool-stats";
+import { poolStatsToGo } from "open-pool-stats/json";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 const backend = new RedisStatsBackend(redis, { prefix: "eth" }); // the pool's `coin`

@@ -12,12 +12,12 @@ import type { NodeStates } from "../model/results.js";
 import type { StatsBackend, StatsSource } from "../model/seams.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
-import { loadAccount, normalizeLogin } from "./account.js";
 import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
+import { loadAccount, normalizeLogin } from "./account-loader.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
 import { deepFreeze } from "./deep-freeze.js";
-import { TypedEmitter } from "./events.js";
+import { TypedEmitter } from "./typed-emitter.js";
 
 type Timer = ReturnType<typeof setTimeout>;
 type LoopJob = "collect" | "purge";

@@ -59,6 +59,7 @@ function expectOriginalHeaders(reply: HttpReply): void {
 /** A source that is `cache` except for the members given. */
 function over(cache: StatsCache, members: Partial<Record<keyof StatsSource, unknown>>): StatsSource {
   return {
+    now: cache.now,
     get snapshot() {
       return cache.snapshot;
     },

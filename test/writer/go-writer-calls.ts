@@ -1,4 +1,4 @@
-import type { BlockInput, PowParams } from "../../src/index.js";
+import type { BlockInput, PowParams } from "../../src/entries/writer.js";
 import type { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 
 /**

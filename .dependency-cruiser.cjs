@@ -1,0 +1,90 @@
+/**
+ * The layers of src/, lowest first, and what each may import (docs/ARCHITECTURE.md says
+ * why). `npm run check` runs this: an import against the order fails the check.
+ */
+const layers = {
+  errors: [],
+  time: [],
+  go: ["errors", "time"],
+  keys: ["errors"],
+  model: ["errors", "time", "go"],
+  convert: ["errors", "go", "model"],
+  json: ["errors", "go", "model"],
+  redis: ["errors", "go", "model", "convert"],
+  window: ["go", "model", "convert"],
+  backend: ["errors", "time", "go", "keys", "model", "convert", "redis", "window"],
+  writer: ["errors", "time", "go", "keys", "model", "convert", "redis"],
+  cache: ["errors", "time", "go", "model"],
+  http: ["errors", "time", "go", "model", "json"],
+  testing: ["errors", "time", "go", "keys", "model", "convert", "json", "redis", "window", "backend", "writer"],
+  cli: [
+    "errors",
+    "time",
+    "go",
+    "keys",
+    "model",
+    "convert",
+    "json",
+    "redis",
+    "window",
+    "backend",
+    "writer",
+    "cache",
+    "http",
+    "testing",
+  ],
+};
+
+const folders = Object.keys(layers);
+
+module.exports = {
+  forbidden: [
+    ...folders.map((from) => ({
+      name: `layer-${from}`,
+      comment: `src/${from}/ may import only ${layers[from].length ? layers[from].map((f) => `src/${f}/`).join(", ") : "nothing of src/"} (docs/ARCHITECTURE.md)`,
+      severity: "error",
+      from: { path: `^src/${from}/` },
+      to: {
+        path: "^src/",
+        pathNot: [`^src/${from}/`, ...layers[from].map((to) => `^src/${to}/`)],
+      },
+    })),
+    {
+      name: "entries-are-the-top",
+      comment: "the public entry points (src/index.ts, src/entries/) re-export; nothing inside src/ imports them",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/entries/" },
+      to: { path: ["^src/index\\.ts$", "^src/entries/"] },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "cli-dependencies-stay-in-the-cli",
+      comment: "logging and metrics packages belong to the CLI (and its optional entry points), never to the library",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/cli/"] },
+      to: { path: "node_modules/(pino|pino-pretty|prom-client)/" },
+    },
+    {
+      name: "not-to-dev-dependencies",
+      comment: "the package's code must not need what only development installs",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
+    exclude: { path: "\\.d\\.ts$" },
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * `open-pool-stats/json`: the original's JSON. `toGoJson` prints what Go's
+ * `encoding/json` prints; the mappers turn typed results into the values the original
+ * hands to it (structs in declaration order, maps, nil slices).
+ * @packageDocumentation
+ */
+
+export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "../go/json.js";
+export { compareUtf8 } from "../go/utf8-order.js";
+export {
+  accountToGo,
+  blocksToGo,
+  blockToGo,
+  luckRowToGo,
+  luckToGo,
+  minerStatsToGo,
+  minersToGo,
+  minerToGo,
+  nodeStatesToGo,
+  nodeStateToGo,
+  paymentsToGo,
+  paymentToGo,
+  poolStatsToGo,
+  workersStatsToGo,
+  workerToGo,
+} from "../json/compat-shapes.js";

@@ -1,0 +1,48 @@
+/**
+ * `open-pool-stats/model`: every type the library's results, options and events are
+ * made of, the seams a wrapper implements, and the defaults of the options.
+ * @packageDocumentation
+ */
+
+export { HASHRATE_WINDOW_DEFAULTS } from "../backend/hashrate-window.js";
+export type { AccountCacheSizes } from "../cache/account-cache.js";
+export { STATS_CACHE_CONFIG_DEFAULTS } from "../cache/cache-config.js";
+export { STATS_CACHE_OPTION_DEFAULTS } from "../cache/cache-options.js";
+export type { Account, AccountFound, AccountNotFound, AccountResult } from "../model/account.js";
+export type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
+export type {
+  PurgedEvent,
+  StatsCacheErrorEvent,
+  StatsCacheEventMap,
+  StatsCacheListener,
+  StatsCacheOperation,
+} from "../model/events.js";
+export type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "../model/malformed.js";
+export type {
+  LuckStats,
+  MinerStats,
+  NodeStates,
+  PoolStats,
+  PurgeResult,
+  ReadReport,
+  WorkersStats,
+} from "../model/results.js";
+export type {
+  AccountPayment,
+  BlockRow,
+  LuckRow,
+  MinerHashrate,
+  MinersHashrate,
+  NodeState,
+  PaymentRow,
+  PoolPayment,
+  StringIntMap,
+  WorkerHashrate,
+  WorkersHashrate,
+} from "../model/rows.js";
+export type { StatsBackend, StatsSource } from "../model/seams.js";
+export type { StatsSnapshot } from "../model/snapshot.js";
+export type { CommandReply, RedisClient, RedisCommand } from "../redis/client.js";
+export type { Clock } from "../time/clock.js";
+export type { Milliseconds, Seconds } from "../time/units.js";
