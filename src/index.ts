@@ -11,7 +11,6 @@
  * @packageDocumentation
  */
 
-export type { HashrateWindow } from "./backend/hashrate-window.js";
 export { RedisStatsBackend, type RedisStatsBackendOptions } from "./backend/redis-stats-backend.js";
 export type { StatsCacheOptions } from "./cache/cache-options.js";
 export { StatsCache } from "./cache/stats-cache.js";
@@ -28,7 +27,7 @@ export { toGoJson } from "./go/json.js";
 export { type ApiHandlerOptions, createApiHandler } from "./http/create-api-handler.js";
 export type { Account, AccountResult } from "./model/account.js";
 export type { StatsCacheConfig } from "./model/config.js";
-export type { HashrateReadReport, HashrateWindowOptions } from "./model/hashrate.js";
+export type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "./model/hashrate.js";
 export type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./model/results.js";
 export type { StatsSnapshot } from "./model/snapshot.js";
 export type { RedisClient } from "./redis/client.js";

@@ -1,6 +1,6 @@
 import type { ShareAggregate } from "../convert/shares.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 import type { MalformedSink } from "../model/malformed.js";
 import type { RedisClient } from "../redis/client.js";
 import type { CommandPlan, PlanReplies } from "../redis/plan.js";
@@ -43,7 +43,7 @@ export function resolveHashrateWindowOptions(options: HashrateWindowOptions = {}
   });
 }
 
-/** What one {@link HashrateWindow.read} returns. @internal */
+/** What one {@link HashrateWindowReader.read} returns. @internal */
 export interface HashrateWindowRead<H extends CommandPlan> {
   readonly aggregates: Map<string, ShareAggregate>;
   /** Malformed members currently in the window. */
@@ -76,7 +76,7 @@ export interface HashrateWindowSource {
  * a restart, someone else's trim), a longer tail is re-read, then the whole window, in
  * bounded chunks. The result is therefore the original's full read at the same instant.
  */
-export class HashrateWindow implements HashrateWindowHandle {
+export class HashrateWindowReader implements HashrateWindow {
   private readonly shares = new ShareWindow();
   private lastNowS: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();

@@ -3,15 +3,20 @@ import { finalizeMiners } from "../convert/miners.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
 import { PoolKeys } from "../keys/pool-keys.js";
-import type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 import type { MalformedEvent } from "../model/malformed.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
 import type { RedisClient } from "../redis/client.js";
 import { sendOne, sendPlan } from "../redis/exec.js";
 import { type Clock, readClock, systemClock, unixSeconds } from "../time/clock.js";
+import type { Seconds } from "../time/units.js";
 import { booleanOption, loginArgument, luckWindows, positiveInteger, rowLimit, windowSeconds } from "./arguments.js";
-import { HashrateWindow, type ResolvedHashrateWindowOptions, resolveHashrateWindowOptions } from "./hashrate-window.js";
+import {
+  HashrateWindowReader,
+  type ResolvedHashrateWindowOptions,
+  resolveHashrateWindowOptions,
+} from "./hashrate-window.js";
 import { type CollectStatsArgs, planPoolSnapshot, transformPoolSnapshot } from "./reads/collect-stats.js";
 import { planLuckStats, transformLuckStats } from "./reads/luck-stats.js";
 import { planMinerStats, transformMinerStats } from "./reads/miner-stats.js";
@@ -90,11 +95,11 @@ export class RedisStatsBackend implements StatsBackend {
   private readonly onMalformed: ((event: MalformedEvent) => void) | undefined;
   private readonly scanCount: number;
   /** How windows are read: chunk sizes, overlaps. */
-  protected readonly windowOptions: ResolvedHashrateWindowOptions;
+  private readonly windowOptions: ResolvedHashrateWindowOptions;
   /** Whether reads are MULTIs (`atomicReads`). */
-  protected readonly atomic: boolean;
+  private readonly atomic: boolean;
   /** The window `collectStats` keeps when it is called with a duration. */
-  private ownWindow: HashrateWindow | undefined;
+  private ownWindow: HashrateWindowReader | undefined;
   private latestRead: HashrateReadReport | undefined;
 
   constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
@@ -122,8 +127,7 @@ export class RedisStatsBackend implements StatsBackend {
    * and second of the window.
    */
   hashrateWindow(window: DurationInput): HashrateWindow {
-    const source = { client: this.redis, key: this.keys.hashrate(), atomic: this.atomic, options: this.windowOptions };
-    return new HashrateWindow(source, windowSeconds("window", window));
+    return this.newWindow(windowSeconds("window", window));
   }
 
   /**
@@ -137,7 +141,7 @@ export class RedisStatsBackend implements StatsBackend {
    * @param maxPayments - payments to return, 0 for all
    */
   async collectStats(
-    window: DurationInput | HashrateWindowHandle,
+    window: DurationInput | HashrateWindow,
     maxBlocks: number,
     maxPayments: number,
   ): Promise<PoolStats> {
@@ -205,7 +209,8 @@ export class RedisStatsBackend implements StatsBackend {
       smallWindowS: windowSeconds("smallWindow", smallWindow),
       largeWindowS: windowSeconds("largeWindow", largeWindow),
     };
-    return this.readWorkers(checkedLogin, args);
+    const chunk = this.windowOptions.resyncChunkSize;
+    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
   }
 
   /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
@@ -242,27 +247,26 @@ export class RedisStatsBackend implements StatsBackend {
     return { removed, minerKeys, malformed: tally.snapshot() };
   }
 
-  /** The workers read of `collectWorkersStats`, arguments checked. */
-  protected readWorkers(login: string, args: WorkersStatsArgs): Promise<WorkersStats> {
-    const chunk = this.windowOptions.resyncChunkSize;
-    return readWorkersStats(this.redis, this.keys, login, args, chunk, this.tally(), this.atomic);
-  }
-
   /** A new tally for one read. */
-  protected tally(): MalformedTally {
+  private tally(): MalformedTally {
     return new MalformedTally(this.onMalformed);
   }
 
+  private newWindow(windowS: Seconds): HashrateWindowReader {
+    const source = { client: this.redis, key: this.keys.hashrate(), atomic: this.atomic, options: this.windowOptions };
+    return new HashrateWindowReader(source, windowS);
+  }
+
   /** The window a `collectStats` reads: the caller's, or the backend's own for that length. */
-  private windowOf(window: DurationInput | HashrateWindowHandle): HashrateWindow {
+  private windowOf(window: DurationInput | HashrateWindow): HashrateWindowReader {
     if (typeof window === "object" && window !== null) {
-      if (!(window instanceof HashrateWindow) || window.source.client !== this.redis) {
+      if (!(window instanceof HashrateWindowReader) || window.source.client !== this.redis) {
         throw new InvalidArgumentError("window", "must be a window made by this backend's hashrateWindow()");
       }
       return window;
     }
     const windowS = windowSeconds("window", window);
-    if (this.ownWindow?.windowSeconds !== windowS) this.ownWindow = this.hashrateWindow(windowS * 1000);
+    if (this.ownWindow?.windowSeconds !== windowS) this.ownWindow = this.newWindow(windowS);
     return this.ownWindow;
   }
 }

@@ -7,7 +7,7 @@ import type {
   StatsCacheListener,
   StatsCacheOperation,
 } from "../model/events.js";
-import type { HashrateWindowHandle } from "../model/hashrate.js";
+import type { HashrateWindow } from "../model/hashrate.js";
 import type { NodeStates } from "../model/results.js";
 import type { StatsBackend, StatsSource } from "../model/seams.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
@@ -58,7 +58,7 @@ export class StatsCache implements StatsSource {
   readonly now: Clock;
   private readonly backend: StatsBackend;
   /** The pool window this cache collects, held in memory between collections. */
-  private readonly window: HashrateWindowHandle | undefined;
+  private readonly window: HashrateWindow | undefined;
   private readonly events = new TypedEmitter<StatsCacheEventMap>();
   private readonly accounts: AccountCache;
   private current: StatsSnapshot | undefined;

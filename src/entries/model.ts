@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 
-export { HASHRATE_WINDOW_DEFAULTS } from "../backend/hashrate-window.js";
+export { HASHRATE_WINDOW_DEFAULTS, type ResolvedHashrateWindowOptions } from "../backend/hashrate-window.js";
 export type { AccountCacheSizes } from "../cache/account-cache.js";
 export { STATS_CACHE_CONFIG_DEFAULTS } from "../cache/cache-config.js";
 export { STATS_CACHE_OPTION_DEFAULTS } from "../cache/cache-options.js";
+export type { PoolStatsErrorOptions } from "../errors/pool-stats-error.js";
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "../model/account.js";
 export type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
 export type {
@@ -17,7 +18,7 @@ export type {
   StatsCacheListener,
   StatsCacheOperation,
 } from "../model/events.js";
-export type { HashrateReadReport, HashrateWindowHandle, HashrateWindowOptions } from "../model/hashrate.js";
+export type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "../model/malformed.js";
 export type {
   LuckStats,

@@ -1,6 +1,6 @@
 import type { Seconds } from "../time/units.js";
 
-/** Tuning of how a {@link HashrateWindowHandle} reads the pool window. */
+/** Tuning of how a {@link HashrateWindow} reads the pool window. */
 export interface HashrateWindowOptions {
   /**
    * Seconds before the previous collection's clock that every cycle reads again and
@@ -60,7 +60,7 @@ export interface HashrateReadReport {
  * that only bring the shares that changed. One per window length a host reads; it is
  * dropped with the host's reference.
  */
-export interface HashrateWindowHandle {
+export interface HashrateWindow {
   /** The window it holds, in whole seconds. */
   readonly windowSeconds: Seconds;
   /** How its latest read went; `undefined` before the first. */

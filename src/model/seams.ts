@@ -3,7 +3,7 @@ import type { Clock } from "../time/clock.js";
 import type { AccountResult } from "./account.js";
 import type { ResolvedStatsCacheConfig } from "./config.js";
 import type { StatsCacheErrorEvent } from "./events.js";
-import type { HashrateWindowHandle } from "./hashrate.js";
+import type { HashrateWindow } from "./hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
 import type { StatsSnapshot } from "./snapshot.js";
 
@@ -16,12 +16,8 @@ export interface StatsBackend {
   /** The clock, epoch ms: the cache and everything built on it read this one. */
   readonly now: Clock;
   /** A pool window of `window` held in memory, for `collectStats`. */
-  hashrateWindow(window: DurationInput): HashrateWindowHandle;
-  collectStats(
-    window: DurationInput | HashrateWindowHandle,
-    maxBlocks: number,
-    maxPayments: number,
-  ): Promise<PoolStats>;
+  hashrateWindow(window: DurationInput): HashrateWindow;
+  collectStats(window: DurationInput | HashrateWindow, maxBlocks: number, maxPayments: number): Promise<PoolStats>;
   collectLuckStats(windows: readonly number[]): Promise<LuckStats>;
   flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult>;
   minerExists(login: string): Promise<boolean>;

@@ -1,15 +1,16 @@
-import { rowLimit, windowSeconds } from "../backend/arguments.js";
+import { loginArgument, rowLimit, windowSeconds } from "../backend/arguments.js";
 import { type CollectStatsArgs, planPoolSnapshot, transformPoolSnapshot } from "../backend/reads/collect-stats.js";
 import type { WorkersStatsArgs } from "../backend/reads/workers-stats.js";
-import { RedisStatsBackend } from "../backend/redis-stats-backend.js";
+import { RedisStatsBackend, type RedisStatsBackendOptions } from "../backend/redis-stats-backend.js";
 import { ReplyReader } from "../backend/reply-reader.js";
-import type { MalformedTally } from "../convert/malformed.js";
+import { MalformedTally } from "../convert/malformed.js";
 import { convertMinersStats } from "../convert/miners.js";
 import { convertWorkersStats } from "../convert/workers.js";
 import type { DurationInput } from "../go/duration.js";
 import type { PoolKeys } from "../keys/pool-keys.js";
-import type { HashrateWindowHandle } from "../model/hashrate.js";
+import type { HashrateWindow } from "../model/hashrate.js";
 import type { PoolStats, WorkersStats } from "../model/results.js";
+import type { RedisClient } from "../redis/client.js";
 import { sendPlan } from "../redis/exec.js";
 import type { PlanReplies } from "../redis/plan.js";
 import { readClock, unixSeconds } from "../time/clock.js";
@@ -81,9 +82,18 @@ export function transformOriginalWorkersStats(
  * The other reads are {@link RedisStatsBackend}'s.
  */
 export class OriginalMethodBackend extends RedisStatsBackend {
+  readonly #atomic: boolean;
+  readonly #onMalformed: RedisStatsBackendOptions["onMalformed"];
+
+  constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
+    super(redis, options);
+    this.#atomic = options.atomicReads ?? true;
+    this.#onMalformed = options.onMalformed;
+  }
+
   /** The original's CollectStats: trim, full read, snapshot, in one MULTI. */
   override async collectStats(
-    window: DurationInput | HashrateWindowHandle,
+    window: DurationInput | HashrateWindow,
     maxBlocks: number,
     maxPayments: number,
   ): Promise<PoolStats> {
@@ -97,14 +107,24 @@ export class OriginalMethodBackend extends RedisStatsBackend {
       maxPayments: rowLimit("maxPayments", maxPayments),
     };
     const plan = planOriginalCollectStats(this.keys, args);
-    const replies = await sendPlan(this.redis, plan, { operation: "collectStats", transaction: this.atomic });
-    return transformOriginalCollectStats(replies, this.keys, args, this.tally());
+    const replies = await sendPlan(this.redis, plan, { operation: "collectStats", transaction: this.#atomic });
+    return transformOriginalCollectStats(replies, this.keys, args, new MalformedTally(this.#onMalformed));
   }
 
   /** The original's CollectWorkersStats: trim, then the whole large window. */
-  protected override async readWorkers(login: string, args: WorkersStatsArgs): Promise<WorkersStats> {
-    const plan = planOriginalWorkersStats(this.keys, login, args);
-    const replies = await sendPlan(this.redis, plan, { operation: "collectWorkersStats", transaction: this.atomic });
-    return transformOriginalWorkersStats(replies, this.keys, login, args, this.tally());
+  override async collectWorkersStats(
+    smallWindow: DurationInput,
+    largeWindow: DurationInput,
+    login: string,
+  ): Promise<WorkersStats> {
+    const checked = loginArgument(login);
+    const args = {
+      nowS: unixSeconds(readClock(this.now)),
+      smallWindowS: windowSeconds("smallWindow", smallWindow),
+      largeWindowS: windowSeconds("largeWindow", largeWindow),
+    };
+    const plan = planOriginalWorkersStats(this.keys, checked, args);
+    const replies = await sendPlan(this.redis, plan, { operation: "collectWorkersStats", transaction: this.#atomic });
+    return transformOriginalWorkersStats(replies, this.keys, checked, args, new MalformedTally(this.#onMalformed));
   }
 }

@@ -38,7 +38,6 @@ import * as keys from "open-pool-stats/keys";
 import type {
   AccountCacheSizes,
   BlockRow,
-  HashrateWindowHandle,
   LuckRow,
   MalformedCounts,
   MalformedEvent,
@@ -145,10 +144,7 @@ describe("the public surface", () => {
     // The backend's reads.
     const backend = {} as RedisStatsBackend;
     expectTypeOf(backend.hashrateWindow).returns.toEqualTypeOf<HashrateWindow>();
-    expectTypeOf<HashrateWindow>().toMatchTypeOf<HashrateWindowHandle>();
-    expectTypeOf(backend.collectStats).parameters.toEqualTypeOf<
-      [DurationInput | HashrateWindowHandle, number, number]
-    >();
+    expectTypeOf(backend.collectStats).parameters.toEqualTypeOf<[DurationInput | HashrateWindow, number, number]>();
     expectTypeOf(backend.collectStats).returns.resolves.toEqualTypeOf<PoolStats>();
     expectTypeOf(backend.collectLuckStats).returns.resolves.toEqualTypeOf<LuckStats>();
     expectTypeOf(backend.getMinerStats).returns.resolves.toEqualTypeOf<MinerStats>();

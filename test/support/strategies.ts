@@ -1,6 +1,6 @@
 import { RedisStatsBackend, type RedisStatsBackendOptions } from "../../src/backend/redis-stats-backend.js";
 import type { DurationInput } from "../../src/go/duration.js";
-import type { HashrateWindowHandle } from "../../src/model/hashrate.js";
+import type { HashrateWindow } from "../../src/model/hashrate.js";
 import type { PoolStats } from "../../src/model/results.js";
 import type { RedisClient } from "../../src/redis/client.js";
 import { OriginalMethodBackend } from "../../src/testing/original-method-backend.js";
@@ -27,7 +27,7 @@ export function strategyBackend(
 /** Reads the whole window every time: a fresh window per call. */
 class ChunkedBackend extends RedisStatsBackend {
   override collectStats(
-    window: DurationInput | HashrateWindowHandle,
+    window: DurationInput | HashrateWindow,
     maxBlocks: number,
     maxPayments: number,
   ): Promise<PoolStats> {
