@@ -73,13 +73,18 @@ export function parseCommand(spec: CommandSpec, args: readonly string[], others:
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as OptionValues;
   } catch (error) {
     if (!String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) throw error;
-    throw new CliError(`${spec.name}: ${mistake(spec, args, others)}`, 2, { cause: error });
+    throw new CliError(`${spec.name}: ${mistake(spec, args, others, options)}`, 2, { cause: error });
   }
 }
 
 /** Names the first thing strict parsing refused, found again from the tokens. */
-function mistake(spec: CommandSpec, args: readonly string[], others: readonly CommandSpec[]): string {
-  const { tokens } = parseArgs({ args: [...args], strict: false, allowPositionals: true, tokens: true });
+function mistake(
+  spec: CommandSpec,
+  args: readonly string[],
+  others: readonly CommandSpec[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>["options"],
+): string {
+  const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === "positional") return `unexpected argument ${JSON.stringify(token.value)}`;
     if (token.kind !== "option") continue;

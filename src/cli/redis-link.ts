@@ -183,7 +183,12 @@ export class RedisLink {
     this.client.on("close", () => {
       const was = this.isVerified;
       this.isVerified = false;
-      if (was && !this.closing) log.error(`Redis connection lost (${this.endpoint}), reconnecting`, { code: "CLOSED" });
+      if (!was || this.closing) return;
+      // Until the reconnection's own error says more (ECONNREFUSED…), this is the cause.
+      this.latest = Object.assign(new Error(`the connection to ${this.endpoint} was closed`), {
+        code: "CONNECTION_CLOSED",
+      });
+      log.error(`Redis connection lost (${this.endpoint}), reconnecting`, { code: "CONNECTION_CLOSED" });
     });
     this.client.on("ready", () => {
       void this.verify().then((ok) => {
