@@ -125,7 +125,7 @@ function startupLines(
     `Config ${path}: using ${config.used.join(", ") || "defaults"}${secretFrom}; ignoring ${ignored.join(", ") || "nothing"}`,
     { used: config.used, ignored: config.ignored.map(({ field }) => field) },
   );
-  if (redis.cluster && !/^\{[^}]+\}/.test(config.prefix)) {
+  if (redis.cluster && !/\{[^}]+\}/.test(config.prefix)) {
     log.warn(
       `coin "${config.prefix}" has no hash tag: on a Cluster each read is split per slot (atomic per slot only); "{${config.prefix}}" keeps every read one MULTI, for a pool started on a Cluster`,
     );
