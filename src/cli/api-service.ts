@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { RedisStatsBackend } from "../backend/redis-stats-backend.js";
 import { StatsCache } from "../cache/stats-cache.js";
 import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
-import type { PoolStatsMetrics } from "../metrics/pool-stats-metrics.js";
+import type { PoolStatsMetrics } from "../metrics/metric-set.js";
 import type { StatsCacheConfig } from "../model/config.js";
 import { CliError } from "./cli-error.js";
 import type { FailureLog } from "./failure-log.js";

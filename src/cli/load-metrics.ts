@@ -1,17 +1,17 @@
-import type { PoolStatsMetrics, PoolStatsMetricsOptions } from "../metrics/pool-stats-metrics.js";
+import type { PoolStatsMetrics, PoolStatsMetricsOptions } from "../metrics/metric-set.js";
+import { loadServiceMetrics } from "../metrics/service-metrics.js";
 import { CliError } from "./cli-error.js";
 
 /**
- * The metrics layer, loaded only when metrics are asked for: prom-client is an optional
- * peer dependency, so a service without `--metrics` runs without it installed. Its
- * registry also holds prom-client's default process metrics.
+ * The service's metrics, with prom-client loaded only when they are asked for: it is an
+ * optional peer dependency, so a service without `--metrics` runs without it installed.
+ * Their registry also holds prom-client's default process metrics.
  * @throws {@link CliError} when prom-client is not installed
  * @internal
  */
 export async function loadMetrics(options: PoolStatsMetricsOptions): Promise<PoolStatsMetrics> {
-  let layer: typeof import("../metrics/pool-stats-metrics.js");
   try {
-    layer = await import("../metrics/pool-stats-metrics.js");
+    return await loadServiceMetrics(options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
@@ -21,5 +21,4 @@ export async function loadMetrics(options: PoolStatsMetricsOptions): Promise<Poo
     }
     throw error;
   }
-  return layer.registerPoolStatsMetrics(layer.createMetricsRegistry(), options);
 }

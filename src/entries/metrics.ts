@@ -6,12 +6,11 @@
  * @packageDocumentation
  */
 
-export {
-  createMetricsRegistry,
-  type MetricsCache,
-  type PoolStatsMetrics,
-  type PoolStatsMetricsOptions,
-  type RequestListener,
-  registerPoolStatsMetrics,
-} from "../metrics/pool-stats-metrics.js";
+export type {
+  MetricsCache,
+  PoolStatsMetrics,
+  PoolStatsMetricsOptions,
+  RequestListener,
+} from "../metrics/metric-set.js";
+export { createMetricsRegistry, registerPoolStatsMetrics } from "../metrics/pool-stats-metrics.js";
 export { type RouteLabelOptions, routeLabel } from "../metrics/route-label.js";
