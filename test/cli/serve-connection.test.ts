@@ -52,6 +52,35 @@ describe.skipIf(!inject("redisServerAvailable"))("serve and its Redis connection
     }
   });
 
+  it("a server restarted with fewer databases: the check after reconnecting stops it, no read or purge on database 0", async () => {
+    let server = await startRedisServer({ args: ["--databases", "16"] });
+    try {
+      const config = writeConfig(dir, "restarted.json", {
+        coin: "eth",
+        redis: { endpoint: `127.0.0.1:${server.port}`, database: 5 },
+        api: { statsCollectInterval: "200ms" },
+      });
+      const cli = startCli(["serve", "--config", config]);
+      await cli.waitFor(/Stats collection finished/);
+      await server.stop();
+      server = await startRedisServer({ port: server.port, args: ["--databases", "2"] });
+      const exit = await cli.exited;
+      expect(exit.code).toBe(1);
+      expect(exit.stderr).toMatch(/^open-pool-stats: Redis at redis:\/\/127\.0\.0\.1:\d+\/5 has no database 5 /);
+      const admin = new Redis({ port: server.port });
+      try {
+        const calls = await commandsRun(admin);
+        calls.delete("info"); // ioredis's ready check, and this test's
+        // The handshake (HELLO, SELECT, CLIENT SETINFO) and the check's own SELECT: nothing else.
+        expect([...calls.keys()].filter((name) => !/^(hello|select|client\|setinfo)$/.test(name))).toEqual([]);
+      } finally {
+        admin.disconnect();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("Redis down at start: serves 503 and the original's empty bodies, then the real ones once Redis starts", async () => {
     const port = await freePort();
     const config = writeConfig(dir, "down.json", {
