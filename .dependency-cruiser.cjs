@@ -16,6 +16,7 @@ const layers = {
   writer: ["errors", "time", "go", "keys", "model", "convert", "redis"],
   cache: ["errors", "time", "go", "model"],
   http: ["errors", "time", "go", "model", "json"],
+  metrics: ["errors", "time", "model", "redis", "http"],
   testing: ["errors", "time", "go", "keys", "model", "convert", "json", "redis", "window", "backend", "writer"],
   cli: [
     "errors",
@@ -31,6 +32,7 @@ const layers = {
     "writer",
     "cache",
     "http",
+    "metrics",
     "testing",
   ],
 };
@@ -64,17 +66,26 @@ module.exports = {
     },
     {
       name: "cli-dependencies-stay-in-the-cli",
-      comment: "logging and metrics packages belong to the CLI (and its optional entry points), never to the library",
+      comment: "the logger belongs to the CLI, never to the library: the library emits events and never logs",
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/cli/"] },
-      to: { path: "node_modules/(pino|pino-pretty|prom-client)/" },
+      to: { path: "node_modules/(pino|pino-pretty)/" },
+    },
+    {
+      name: "prom-client-stays-in-the-metrics-layer",
+      comment:
+        "prom-client is an optional peer dependency of open-pool-stats/metrics only: nothing else may need it (the CLI loads the metrics layer on demand)",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/metrics/"] },
+      to: { path: "node_modules/prom-client/" },
     },
     {
       name: "not-to-dev-dependencies",
       comment: "the package's code must not need what only development installs",
       severity: "error",
       from: { path: "^src/" },
-      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+      // A peer dependency (prom-client) is also a dev dependency, for the tests: that is allowed.
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only", "npm-peer"] },
     },
   ],
   options: {

@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 /** The package's entry points: the root and its subpaths (package.json `exports`). */
-const entries = ["model", "convert", "json", "http", "writer", "keys", "testing"] as const;
+const entries = ["model", "convert", "json", "http", "writer", "keys", "testing", "metrics"] as const;
 
 export default defineConfig([
   // The library: ESM + CJS with their own declaration files (.d.ts / .d.cts), checked by

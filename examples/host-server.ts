@@ -18,7 +18,7 @@ import {
 // Fail fast while Redis is down (503s) and reconnect by itself.
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { ...SERVICE_REDIS_OPTIONS });
 const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: "eth" }), { statsCollectInterval: "5s" });
-await cache.start();
+await cache.start(); // waits for the connection (at most one interval): the first snapshot is there at once
 
 /** Writes a builder's response: the exact body bytes, the original's headers. */
 function send(res: ServerResponse, response: ApiResponse): void {

@@ -9,6 +9,7 @@ import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, Workers
 import type { StatsBackend } from "../model/seams.js";
 import type { RedisClient } from "../redis/client.js";
 import { sendOne, sendPlan } from "../redis/exec.js";
+import { whenClientReady } from "../redis/ready.js";
 import { type Clock, readClock, systemClock, unixSeconds } from "../time/clock.js";
 import type { Seconds } from "../time/units.js";
 import { booleanOption, loginArgument, luckWindows, positiveInteger, rowLimit, windowSeconds } from "./arguments.js";
@@ -117,6 +118,16 @@ export class RedisStatsBackend implements StatsBackend {
   /** How the latest `collectStats` read its window (of any window of this backend). */
   get lastHashrateRead(): HashrateReadReport | undefined {
     return this.latestRead;
+  }
+
+  /**
+   * Resolves `true` once the connection is ready for commands, `false` after `timeoutMs`
+   * or when it is not connecting at all (closed, or a `lazyConnect` client nobody
+   * connected: the backend never opens the host's connection). Never rejects.
+   * `StatsCache.start()` waits on it (its `readyTimeout`).
+   */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    return whenClientReady(this.redis, timeoutMs);
   }
 
   /**

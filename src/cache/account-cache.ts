@@ -29,6 +29,16 @@ export interface AccountCacheSizes {
   readonly inFlight: number;
 }
 
+/** What the account cache answered since it was made, for metrics: cumulative counts. */
+export interface AccountCacheCounts {
+  /** Answers from memory: a fresh entry, a stale one served while it refreshes, a remembered "not found". */
+  readonly hits: number;
+  /** Answers that needed Redis (a refresh started, or joined). */
+  readonly misses: number;
+  /** Answers "no such miner", from memory or from Redis. */
+  readonly notFound: number;
+}
+
 /**
  * The per-login account cache: the original's `miners map[string]*Entry` without its
  * global lock and unbounded growth.
@@ -49,6 +59,7 @@ export class AccountCache {
   private readonly notFound = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<AccountResult>>();
   private lastSweepAt: number;
+  private readonly counts = { hits: 0, misses: 0, notFound: 0 };
 
   constructor(
     private readonly settings: AccountCacheSettings,
@@ -66,10 +77,12 @@ export class AccountCache {
     const entry = this.entries.get(login);
     if (entry !== undefined) {
       if (entry.updatedAt >= now - freshMs) {
+        this.counts.hits++;
         touch(this.entries, login, entry);
         return Promise.resolve(found(entry, false));
       }
       if (staleWhileRevalidate && entry.updatedAt >= now - maxAgeMs) {
+        this.counts.hits++;
         touch(this.entries, login, entry);
         this.refreshInBackground(login);
         return Promise.resolve(found(entry, true));
@@ -77,16 +90,27 @@ export class AccountCache {
     } else {
       const checkedAt = this.notFound.get(login);
       if (checkedAt !== undefined && checkedAt >= now - notFoundTtlMs) {
+        this.counts.hits++;
+        this.counts.notFound++;
         touch(this.notFound, login, checkedAt);
         return Promise.resolve(notFound(login, checkedAt));
       }
     }
-    return this.refresh(login);
+    this.counts.misses++;
+    return this.refresh(login).then((result) => {
+      if (!result.found) this.counts.notFound++;
+      return result;
+    });
   }
 
   /** Current sizes. */
   sizes(): AccountCacheSizes {
     return { accounts: this.entries.size, notFound: this.notFound.size, inFlight: this.inFlight.size };
+  }
+
+  /** What it answered so far. */
+  answers(): AccountCacheCounts {
+    return { ...this.counts };
   }
 
   /** Resolves once every refresh running now has settled (never rejects). */

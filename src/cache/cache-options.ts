@@ -45,6 +45,15 @@ export interface StatsCacheOptions {
    * @defaultValue `true`
    */
   readonly purge?: boolean;
+  /**
+   * How long `start()` waits for the backend's connection to be ready before its first
+   * purge and collection (a backend with `whenReady`, as `RedisStatsBackend` has), so a
+   * cache started right after `new Redis(…)` has its first snapshot as soon as Redis
+   * answers, even with `enableOfflineQueue: false`. 0 does not wait. Longer would gain
+   * nothing: by then the loop collects again anyway.
+   * @defaultValue the `statsCollectInterval`
+   */
+  readonly readyTimeout?: DurationInput;
 }
 
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
@@ -55,6 +64,7 @@ export interface ResolvedStatsCacheOptions {
   readonly maxNotFound: number;
   readonly staleWhileRevalidate: boolean;
   readonly purge: boolean;
+  readonly readyTimeoutMs: number;
 }
 
 /** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
@@ -105,6 +115,10 @@ export function resolveStatsCacheOptions(
         : durationField("notFoundTtl", options.notFoundTtl),
     maxNotFound: bound("maxNotFound", options.maxNotFound ?? d.maxNotFound),
     staleWhileRevalidate,
+    readyTimeoutMs:
+      options.readyTimeout === undefined
+        ? config.statsCollectIntervalMs
+        : durationField("readyTimeout", options.readyTimeout),
   });
 }
 

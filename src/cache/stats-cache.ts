@@ -12,7 +12,7 @@ import type { NodeStates } from "../model/results.js";
 import type { StatsBackend, StatsSource } from "../model/seams.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
-import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
+import { AccountCache, type AccountCacheCounts, type AccountCacheSizes } from "./account-cache.js";
 import { loadAccount, normalizeLogin } from "./account-loader.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
@@ -71,6 +71,7 @@ export class StatsCache implements StatsSource {
   private tail: Promise<void> = Promise.resolve();
   private readonly timers: { collect?: Timer; purge?: Timer } = {};
   private readonly purges: boolean;
+  private readonly readyTimeoutMs: number;
   /** The node-state read in flight, shared by its concurrent callers. */
   private nodeRead: Promise<NodeStates> | undefined;
 
@@ -90,6 +91,7 @@ export class StatsCache implements StatsSource {
     this.now = backend.now;
     this.window = this.config.purgeOnly ? undefined : backend.hashrateWindow(this.config.hashrateWindowMs);
     this.purges = settings.purge;
+    this.readyTimeoutMs = settings.readyTimeoutMs;
     this.accounts = new AccountCache(
       {
         now: this.now,
@@ -137,6 +139,9 @@ export class StatsCache implements StatsSource {
 
   /**
    * Purges once, collects the first snapshot (unless `purgeOnly`), then schedules both loops.
+   * First it waits, at most `readyTimeout` (the `statsCollectInterval` by default), for the
+   * backend's connection to be ready (`backend.whenReady`), so the first snapshot is there
+   * as soon as Redis answers.
    *
    * Resolves once the first collection has been attempted. A failed purge or collection
    * does not reject: a Redis blip at start-up should not stop the host, and the original
@@ -212,7 +217,18 @@ export class StatsCache implements StatsSource {
     return this.accounts.sizes();
   }
 
+  /** What the account cache answered so far (hits, misses, "not found"), for metrics. */
+  accountCacheCounts(): AccountCacheCounts {
+    return this.accounts.answers();
+  }
+
   private async runStart(generation: number): Promise<void> {
+    if (this.readyTimeoutMs > 0) {
+      const ms = this.readyTimeoutMs;
+      await Promise.resolve()
+        .then(() => this.backend.whenReady?.(ms))
+        .catch(() => false);
+    }
     if (this.purges) await this.enqueue("purge", generation);
     if (!this.config.purgeOnly) await this.enqueue("collect", generation);
     if (generation !== this.generation) return; // stopped meanwhile

@@ -1,88 +1,113 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
 import { RedisStatsBackend } from "../backend/redis-stats-backend.js";
 import { StatsCache } from "../cache/stats-cache.js";
-import { formatDuration } from "../go/duration.js";
 import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
+import type { PoolStatsMetrics } from "../metrics/metric-set.js";
 import type { StatsCacheConfig } from "../model/config.js";
-import type { StatsSnapshot } from "../model/snapshot.js";
 import { CliError } from "./cli-error.js";
+import type { FailureLog } from "./failure-log.js";
+import { GuardedBackend } from "./guarded-backend.js";
 import { formatHostPort, type HostPort } from "./host-port.js";
+import { loadMetrics } from "./load-metrics.js";
 import { errorMessage, type Logger } from "./logger.js";
+import type { RedisLink } from "./redis-link.js";
+import { watchCache } from "./watch-cache.js";
 
 /** Settings of an {@link ApiService}. @internal */
 export interface ApiServiceSettings {
-  readonly redis: Redis;
+  readonly link: RedisLink;
   readonly prefix: string;
   readonly api: StatsCacheConfig;
   /** Where to listen; ignored in `purgeOnly` mode (no HTTP, as in the original). */
   readonly listen: HostPort;
   readonly log: Logger;
-  /** Log every collection (a service does; the demo keeps quiet). @defaultValue true */
+  readonly failures: FailureLog;
+  /** Log the first collection at info (a service does; the demo keeps quiet). @defaultValue true */
   readonly logCollections?: boolean;
   /** Whether to purge (StatsCache's `purge` option). @defaultValue true */
   readonly purge?: boolean;
+  /** `GET /metrics`: on the API's port (`listen` undefined) or its own; `undefined` for none. */
+  readonly metrics?: { readonly listen: HostPort | undefined } | undefined;
 }
 
 /** How long `stop()` lets requests in flight finish before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * The original API process: a {@link StatsCache} (purge, first collection, then both
- * loops) and, unless `purgeOnly`, an HTTP server with {@link createApiHandler}, logging
- * like the original (with timestamps).
+ * The original API process: a {@link StatsCache} on a {@link GuardedBackend} (nothing runs
+ * on an unverified connection) and, unless `purgeOnly`, an HTTP server with
+ * {@link createApiHandler}, listening at once — before Redis is there it answers the
+ * original's empty bodies and `/health` 503 — plus `/metrics` when asked.
+ * {@link ApiService.connect} then waits for Redis and starts the cache.
  * @internal
  */
 export class ApiService {
-  /** `http://host:port` actually bound, or `undefined` in purge-only mode. */
-  readonly url: string | undefined;
-
   private constructor(
     readonly cache: StatsCache,
-    private readonly server: Server | undefined,
-  ) {
-    const address = server?.address() as AddressInfo | null | undefined;
-    this.url = address ? `http://${formatHostPort(address.address, address.port)}` : undefined;
-  }
+    private readonly link: RedisLink,
+    private readonly servers: readonly Server[],
+    /** `http://host:port` of the API, or `undefined` in purge-only mode. */
+    readonly url: string | undefined,
+    /** `http://host:port/metrics`, or `undefined` without metrics. */
+    readonly metricsUrl: string | undefined,
+  ) {}
 
-  /** Starts the cache, then listens, as the original's `Start()` does; rejects with a {@link CliError}. */
+  /** Builds the cache and listens; rejects with a {@link CliError} (a bad config, a port in use, no prom-client). */
   static async start(settings: ApiServiceSettings): Promise<ApiService> {
-    const { log, api } = settings;
+    const { log, link } = settings;
     const purge = settings.purge ?? true;
+    const backend = new RedisStatsBackend(link.client, { prefix: settings.prefix });
     let cache: StatsCache;
     try {
-      cache = new StatsCache(new RedisStatsBackend(settings.redis, { prefix: settings.prefix }), api, { purge });
+      cache = new StatsCache(new GuardedBackend(backend, link), settings.api, { purge });
     } catch (error) {
       throw new CliError(errorMessage(error), 1, { cause: error });
     }
+    const metrics =
+      settings.metrics === undefined
+        ? undefined
+        : await loadMetrics({ cache, backend, redisReady: () => link.verified });
+    if (metrics !== undefined) link.onFailure((error) => metrics.countRedisError("connection", error));
+    watchCache(cache, { ...settings, link, logCollections: settings.logCollections ?? true });
     const purgeOnly = cache.config.purgeOnly;
-    log.info(
-      purgeOnly
-        ? "Starting API in purge-only mode"
-        : `Starting API on ${formatHostPort(settings.listen.host, settings.listen.port)}`,
-    );
-    if (!purgeOnly) log.info(`Set stats collect interval to ${formatDuration(cache.config.statsCollectIntervalMs)}`);
-    log.info(
-      purge ? `Set purge interval to ${formatDuration(cache.config.purgeIntervalMs)}` : "Purging disabled (--no-purge)",
-    );
-    watch(cache, log, settings.logCollections ?? true);
-    await cache.start();
-    if (purgeOnly) return new ApiService(cache, undefined);
-    const server = createServer(createApiHandler(cache, { onError: (event) => logRequestError(log, event) }));
-    // The original has no server timeouts; a slow client should not hold a socket forever.
-    server.headersTimeout = 20_000;
-    server.requestTimeout = 30_000;
+    const servers: Server[] = [];
     try {
-      await listen(server, settings.listen);
+      let url: string | undefined;
+      let metricsUrl: string | undefined;
+      const ownMetrics = settings.metrics?.listen;
+      if (!purgeOnly || (metrics !== undefined && ownMetrics === undefined)) {
+        const api = createApiHandler(cache, {
+          onError: (event) => requestFailed(settings, event, metrics),
+        });
+        // In purge-only mode the original serves no HTTP: only /metrics, when asked.
+        const routes = purgeOnly ? notFound : api;
+        const listener =
+          metrics === undefined
+            ? routes
+            : metrics.instrument(ownMetrics === undefined ? withMetrics(routes, metrics) : routes);
+        url = await listen(servers, listener, settings.listen, log, purgeOnly ? "Metrics" : "API");
+        if (metrics !== undefined && ownMetrics === undefined) metricsUrl = `${url}/metrics`;
+      }
+      if (metrics !== undefined && ownMetrics !== undefined) {
+        metricsUrl = `${await listen(servers, withMetrics(notFound, metrics), ownMetrics, log, "Metrics")}/metrics`;
+      }
+      return new ApiService(cache, link, servers, purgeOnly ? undefined : url, metricsUrl);
     } catch (error) {
-      await cache.stop();
-      const where = formatHostPort(settings.listen.host, settings.listen.port);
-      throw new CliError(`cannot listen on ${where}: ${errorMessage(error)}`, 1, { cause: error });
+      await Promise.all(servers.map(close));
+      throw error;
     }
-    const service = new ApiService(cache, server);
-    log.info(`API listening on ${service.url}`);
-    return service;
+  }
+
+  /**
+   * Waits for Redis (probing with backoff) until `signal` aborts, then starts the cache:
+   * purge, first collection, both loops. Resolves `false` when aborted first.
+   * @throws {@link CliError} when the Redis database does not exist
+   */
+  async connect(signal: AbortSignal): Promise<boolean> {
+    if (!(await this.link.open(signal))) return false;
+    await this.cache.start();
+    return true;
   }
 
   /**
@@ -91,19 +116,49 @@ export class ApiService {
    * The Redis connection is the caller's to close afterwards.
    */
   async stop(): Promise<void> {
-    if (this.server !== undefined) await close(this.server);
+    await Promise.all(this.servers.map(close));
     await this.cache.stop();
   }
 }
 
-function listen(server: Server, { host, port }: HostPort): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const notFound: Listener = (_req, res) => {
+  res.writeHead(404, { "Content-Length": 0 }).end();
+};
+
+/** `/metrics` (any query) to the metrics, the rest to `next`: the API's bytes are not touched. */
+function withMetrics(next: Listener, metrics: PoolStatsMetrics): Listener {
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/metrics") metrics.handler(req, res);
+    else next(req, res);
+  };
+}
+
+async function listen(servers: Server[], listener: Listener, at: HostPort, log: Logger, what: string): Promise<string> {
+  const server = createServer(listener);
+  // The original has no server timeouts; a slow client should not hold a socket forever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  const where = formatHostPort(at.host, at.port);
+  log.info(`Starting ${what} on ${where}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(at.port, at.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    throw new CliError(`cannot listen on ${where}: ${errorMessage(error)}`, 1, { cause: error });
+  }
+  servers.push(server);
+  const address = server.address() as AddressInfo;
+  const url = `http://${formatHostPort(address.address, address.port)}`;
+  log.info(`${what} listening on ${url}`, { url });
+  return url;
 }
 
 function close(server: Server): Promise<void> {
@@ -121,35 +176,21 @@ function close(server: Server): Promise<void> {
   });
 }
 
-/** The original's log lines for the loops, with what the snapshot adds. */
-function watch(cache: StatsCache, log: Logger, collections: boolean): void {
-  cache.on("collected", (snapshot) => {
-    if (collections) log.info(`Stats collection finished ${formatDuration(snapshot.durationMs)}${details(snapshot)}`);
-  });
-  cache.on("purged", ({ result, durationMs }) => {
-    log.info(
-      `Purged stale stats from backend, ${result.removed} shares affected, elapsed time ${formatDuration(durationMs)}`,
-    );
-  });
-  cache.on("error", ({ operation, error, login }) => {
-    if (operation === "collect") log.error(`Failed to fetch stats from backend: ${errorMessage(error)}`);
-    else if (operation === "purge") log.error(`Failed to purge stale data from backend: ${errorMessage(error)}`);
-    else log.error(`Failed to refresh account ${login ?? "?"}: ${errorMessage(error)}`);
-  });
-}
-
-function details(snapshot: StatsSnapshot): string {
-  const { stats } = snapshot;
-  const skipped = Object.entries({ ...stats.malformed, ...snapshot.luck?.malformed });
-  const malformed =
-    skipped.length === 0 ? "" : `; skipped malformed: ${skipped.map(([k, n]) => `${k}=${n}`).join(", ")}`;
-  return ` (version ${snapshot.version}, ${stats.minersTotal} miners, ${stats.hashrate} H/s${malformed})`;
-}
-
-function logRequestError(log: Logger, event: ApiErrorEvent): void {
-  const message = errorMessage(event.error);
-  if (event.kind === "nodes") log.error(`Failed to get nodes stats from backend: ${message}`);
-  else if (event.kind === "account") log.error(`Failed to fetch stats from backend: ${message} (${event.url})`);
-  else if (event.kind === "luck") log.error(message);
-  else log.error(`Internal error answering ${event.method} ${event.url}: ${message}`);
+/** The original's log lines for failures behind a response, collapsed while they repeat. */
+function requestFailed(
+  settings: ApiServiceSettings,
+  event: ApiErrorEvent,
+  metrics: PoolStatsMetrics | undefined,
+): void {
+  const { failures, link } = settings;
+  if (event.kind === "nodes" || event.kind === "account") {
+    metrics?.countRedisError(event.kind, event.error);
+    const text =
+      event.kind === "nodes" ? "Failed to get nodes stats from backend" : "Failed to fetch account stats from backend";
+    failures.failed(event.kind, text, link.explain(event.error), { url: event.url });
+  } else if (event.kind === "luck") {
+    settings.log.error(errorMessage(event.error));
+  } else {
+    settings.log.error(`Internal error answering ${event.method} ${event.url}: ${errorMessage(event.error)}`);
+  }
 }

@@ -1,22 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { PoolKeys } from "../keys/pool-keys.js";
 import type { StatsCacheConfig } from "../model/config.js";
 import { deletePoolKeys } from "../testing/delete-pool-keys.js";
 import { type RedisServerProcess, startRedisServer } from "../testing/redis-server-process.js";
 import { ApiService } from "./api-service.js";
 import { CliError } from "./cli-error.js";
+import type { OptionValues } from "./command-spec.js";
 import { DemoPool } from "./demo-pool.js";
+import { FailureLog } from "./failure-log.js";
+import { logOptions } from "./log-options.js";
 import { createLogger, errorMessage, type Logger } from "./logger.js";
-import { connectRedis } from "./redis-connection.js";
+import { describeRedis, redisConfig } from "./redis-config.js";
+import { RedisLink } from "./redis-link.js";
 import { shutdownSignal } from "./shutdown-signal.js";
-
-/** `demo`'s flags, as typed. @internal */
-export interface DemoFlags {
-  readonly port?: string | undefined;
-  readonly miners?: string | undefined;
-  readonly duration?: string | undefined;
-}
 
 /** The demo's `api` section: the example config's, collecting every 2 s to look alive. */
 const DEMO_API: StatsCacheConfig = Object.freeze({
@@ -36,47 +33,77 @@ const DEMO_API: StatsCacheConfig = Object.freeze({
  * exit code; rejects with a {@link CliError}.
  * @internal
  */
-export async function runDemo(flags: DemoFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const port = integerFlag("--port", flags.port, 0, 0, 65_535);
-  const miners = integerFlag("--miners", flags.miners, 200, 1, 10_000);
-  const duration = flags.duration === undefined ? undefined : integerFlag("--duration", flags.duration, 0, 1, 86_400);
-  const log = createLogger(process.stdout);
-  const stopping = shutdownSignal((signal) => log.error(`Forced exit (${signal})`));
+export async function runDemo(values: OptionValues, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const port = integerFlag("--port", values.port, 0, 0, 65_535);
+  const miners = integerFlag("--miners", values.miners, 200, 1, 10_000);
+  const duration = values.duration === undefined ? undefined : integerFlag("--duration", values.duration, 0, 1, 86_400);
+  const logging = logOptions(values);
   const shared = env.REDIS_URL !== undefined && env.REDIS_URL !== "";
+  let config: ReturnType<typeof redisConfig> | undefined;
+  try {
+    config = shared ? redisConfig({ endpoint: env.REDIS_URL }, env) : undefined;
+  } catch (error) {
+    // Never the URL itself in the message: it may hold a password.
+    throw new CliError(`REDIS_URL: ${errorMessage(error).replace(/^redis\.endpoint: /, "")}`, 2);
+  }
+  const log = createLogger({
+    out: process.stdout,
+    level: logging.level,
+    ...(logging.format === undefined ? {} : { format: logging.format }),
+    secrets: config === undefined ? [] : [config.password],
+  });
+  const failures = new FailureLog(log, logging.repeatMs);
+  const abort = new AbortController();
+  const stopping = shutdownSignal((signal) => log.fatal(`Forced exit (${signal})`));
+  void stopping.then(() => abort.abort());
   // On a shared Redis, a prefix nobody else uses: the demo never touches other keys.
   const prefix = shared ? `demo-${randomBytes(4).toString("hex")}` : "eth";
   const server = shared ? undefined : await ownRedisServer();
-  const url = shared ? (env.REDIS_URL as string) : (server as RedisServerProcess).url;
-  const redis: Redis[] = [];
+  config ??= redisConfig({ endpoint: (server as RedisServerProcess).url }, {});
+  const links: RedisLink[] = [];
   try {
-    redis.push(await connectRedis({ url }, log));
-    redis.push(await connectRedis({ url }, log)); // the writer's own
-    const [reader, writerConnection] = redis as [Redis, Redis];
-    const pool = new DemoPool(writerConnection, prefix, { miners, log });
+    const reader = new RedisLink({ config, tls: tlsOf(config), log, failures });
+    const writer = new RedisLink({ config, tls: tlsOf(config), log, failures }); // the writer's own
+    links.push(reader, writer);
+    if (!(await writer.open(abort.signal)) || !(writer.client instanceof Redis)) return 0;
+    const pool = new DemoPool(writer.client, prefix, { miners, log });
     log.info(`Writing 2 hours of history for ${miners} miners (${(pool.hashrate / 1e9).toFixed(1)} GH/s)…`);
     await pool.seedHistory();
     const service = await ApiService.start({
-      redis: reader,
+      link: reader,
       prefix,
       api: DEMO_API,
       listen: { host: "127.0.0.1", port },
       log,
+      failures,
       logCollections: false,
+      metrics: values.metrics === true ? { listen: undefined } : undefined,
     });
-    pool.start();
-    const where = server === undefined ? url : `${url} (redis-server pid ${server.pid})`;
-    printUrls(log, service.url as string, pool.miners[0]?.login as string, where, prefix, duration);
-    const reason = await Promise.race([stopping, after(duration)]);
-    log.info(`Stopping the demo (${reason})`);
-    await pool.stop();
+    if (await service.connect(abort.signal)) {
+      pool.start();
+      const endpoint = describeRedis(config);
+      const where = server === undefined ? endpoint : `${endpoint} (redis-server pid ${server.pid})`;
+      printUrls(log, service, pool.miners[0]?.login as string, where, prefix, duration);
+      const reason = await Promise.race([stopping, after(duration)]);
+      log.info(`Stopping the demo (${reason})`);
+      await pool.stop();
+    }
     await service.stop();
     return 0;
   } finally {
     // Also after a failure: the demo leaves nothing behind.
-    if (shared && redis[0] !== undefined) await deleteKeys(redis[0], new PoolKeys(prefix), log);
-    for (const connection of redis) await connection.quit().catch(() => connection.disconnect());
+    const [reader] = links;
+    if (shared && reader?.verified === true && reader.client instanceof Redis) {
+      await deleteKeys(reader.client, new PoolKeys(prefix), log);
+    }
+    for (const link of links) await link.close();
     await server?.stop();
   }
+}
+
+/** REDIS_URL's TLS, if `rediss://`: the system's CAs. */
+function tlsOf(config: ReturnType<typeof redisConfig>): object | undefined {
+  return config.tls === undefined ? undefined : {};
 }
 
 async function ownRedisServer(): Promise<RedisServerProcess> {
@@ -97,12 +124,20 @@ async function ownRedisServer(): Promise<RedisServerProcess> {
   }
 }
 
-function printUrls(log: Logger, base: string, login: string, redis: string, prefix: string, duration?: number): void {
+function printUrls(
+  log: Logger,
+  service: ApiService,
+  login: string,
+  redis: string,
+  prefix: string,
+  duration?: number,
+): void {
+  const base = service.url as string;
+  const paths = ["/api/stats", "/api/miners", "/api/blocks", "/api/payments", `/api/accounts/${login}`, "/health"];
   const lines = [
     `Demo pool on ${redis} (key prefix "${prefix}"), API on ${base}:`,
-    ...["/api/stats", "/api/miners", "/api/blocks", "/api/payments", `/api/accounts/${login}`, "/health"].map(
-      (path) => `  ${base}${path}`,
-    ),
+    ...paths.map((path) => `  ${base}${path}`),
+    ...(service.metricsUrl === undefined ? [] : [`  ${service.metricsUrl}`]),
     duration === undefined ? "Press Ctrl+C to stop." : `Stopping by itself after ${duration} s.`,
   ];
   for (const line of lines) log.info(line);
@@ -123,8 +158,15 @@ async function deleteKeys(redis: Redis, keys: PoolKeys, log: Logger): Promise<vo
   }
 }
 
-function integerFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function integerFlag(
+  name: string,
+  value: string | boolean | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
+  if (typeof value !== "string") throw new CliError(`${name} needs a value`, 2);
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
     throw new CliError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`, 2);

@@ -24,6 +24,12 @@ export interface StatsBackend {
   getMinerStats(login: string, maxPayments: number): Promise<MinerStats>;
   collectWorkersStats(smallWindow: DurationInput, largeWindow: DurationInput, login: string): Promise<WorkersStats>;
   getNodeStates(): Promise<NodeStates>;
+  /**
+   * Optional: resolves once the connection can take commands (`true`), or with `false`
+   * after `timeoutMs` or when it never will (closed, or never opened); never rejects.
+   * `StatsCache.start()` awaits it before its first purge and collection.
+   */
+  whenReady?(timeoutMs: number): Promise<boolean>;
 }
 
 /**

@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/testing/redis-server-process.js";
 import { type CliExit, runCli } from "../support/cli-process.js";
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "open-pool-stats-cli-"));
 
 /** A config.json like the original's example, with `api` fields replaced. */
@@ -57,13 +61,53 @@ describe.concurrent("serve's start-up failures: one line on stderr, a non-zero e
     );
   });
 
-  it("an unreachable Redis fails fast, naming the address", async () => {
-    const port = await freePort();
-    const unreachable = configFile("unreachable.json", (c) => {
-      c.redis = { endpoint: `127.0.0.1:${port}` };
-    });
-    expect(oneLine(await runCli(["serve", "--config", unreachable]), 1)).toMatch(
-      new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`),
-    );
+  it("a port in use fails at once, before any Redis attempt (here Redis is not even there)", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const apiPort = (taken.address() as AddressInfo).port;
+      const redisPort = await freePort();
+      const busy = configFile("busy.json", (c) => {
+        c.redis = { endpoint: `127.0.0.1:${redisPort}` };
+        c.api = { ...c.api, listen: `127.0.0.1:${apiPort}` };
+      });
+      const exit = await runCli(["serve", "--config", busy]);
+      expect(exit.code).toBe(1);
+      expect(exit.stderr).toBe(
+        `open-pool-stats: cannot listen on 127.0.0.1:${apiPort}: listen EADDRINUSE: address already in use 127.0.0.1:${apiPort}\n`,
+      );
+      expect(exit.stdout).not.toMatch(/Waiting for Redis/);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+describe.concurrent("the command line's own mistakes, as a child process: one line, exit code 2", () => {
+  it.each([
+    [["serve", "--config", "x.json", "--miners", "3"], 'serve: --miners is an option of "demo", not of "serve"'],
+    [["demo", "--config", "missing.json"], 'demo: --config is an option of "serve", not of "demo"'],
+    [["serve", "--port", "abc"], 'serve: --port is an option of "demo", not of "serve"'],
+    [["serve", "--listen"], "serve: --listen needs a value <host:port>"],
+    [["demo", "--bogus"], "demo: unknown option --bogus"],
+    [["demo", "--port", "abc"], '--port must be an integer from 0 to 65535, got "abc"'],
+    [["frobnicate"], "unknown command: frobnicate"],
+  ])("%j", async (args, message) => {
+    const exit = await runCli(args);
+    expect(oneLine(exit, 2)).toBe(`open-pool-stats: ${message} (see --help)`);
+  });
+
+  it("--version prints the package's version and exits 0", async () => {
+    const exit = await runCli(["--version"]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect([exit.code, exit.stdout, exit.stderr]).toEqual([0, `${pkg.version}\n`, ""]);
+  });
+
+  it("serve --help: its options with their defaults, and the exit codes", async () => {
+    const exit = await runCli(["serve", "--help"]);
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toMatch(/^open-pool-stats serve — /);
+    expect(exit.stdout).toMatch(/--listen <host:port> +where to serve the API \(default: api\.listen\)/);
+    expect(exit.stdout).toMatch(/Exit codes:\n {2}0 /);
   });
 });

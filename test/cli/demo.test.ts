@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { escapeGlob } from "../../src/keys/pool-keys.js";
-import { freePort } from "../../src/testing/redis-server-process.js";
-import { alive, killAfterTest, startCli } from "../support/cli-process.js";
+import { freePort, startRedisServer } from "../../src/testing/redis-server-process.js";
+import { alive, killAfterTest, logLines, startCli } from "../support/cli-process.js";
 import { request } from "../support/http.js";
 
 const ACCOUNT_URL = /(http:\/\/127\.0\.0\.1:(\d+))\/api\/accounts\/(0x[0-9a-f]{40})\n/;
@@ -21,7 +21,9 @@ describe("open-pool-stats demo, as a child process", () => {
 
   it("on REDIS_URL: a random prefix, a live pool on the port asked for, its keys gone after SIGINT", async () => {
     const port = await freePort();
-    const cli = startCli(["demo", "--miners", "5", "--port", String(port)], { REDIS_URL: inject("redisUrl") });
+    const cli = startCli(["demo", "--miners", "5", "--port", String(port), "--log-format", "pretty"], {
+      REDIS_URL: inject("redisUrl"),
+    });
     const [, , printedPort, login] = await cli.waitFor(ACCOUNT_URL);
     expect(Number(printedPort)).toBe(port);
     const prefix = (/key prefix "(demo-[0-9a-f]{8})"/.exec(cli.stdout()) ?? [])[1] as string;
@@ -55,9 +57,11 @@ describe("open-pool-stats demo, as a child process", () => {
   it.skipIf(!inject("redisServerAvailable"))(
     "without REDIS_URL: its own redis-server, stopped with it after --duration",
     async () => {
-      const cli = startCli(["demo", "--miners", "3", "--duration", "2"], { REDIS_URL: undefined });
+      const cli = startCli(["demo", "--miners", "3", "--duration", "2", "--log-format", "pretty"], {
+        REDIS_URL: undefined,
+      });
       const [, base] = await cli.waitFor(ACCOUNT_URL);
-      const [, redisPort, pid] = (await cli.waitFor(/redis:\/\/127\.0\.0\.1:(\d+) \(redis-server pid (\d+)\)/)).map(
+      const [, redisPort, pid] = (await cli.waitFor(/redis:\/\/127\.0\.0\.1:(\d+)\/0 \(redis-server pid (\d+)\)/)).map(
         Number,
       );
       killAfterTest(pid as number); // should the demo fail to
@@ -75,4 +79,25 @@ describe("open-pool-stats demo, as a child process", () => {
       probe.disconnect();
     },
   );
+});
+
+describe.skipIf(!inject("redisServerAvailable"))("the demo on a REDIS_URL with a password", () => {
+  it("never prints the password: not in its banner, its lines or its errors", async () => {
+    const server = await startRedisServer({ args: ["--requirepass", "demo-secret-5b7a"] });
+    try {
+      const url = `redis://:demo-secret-5b7a@127.0.0.1:${server.port}`;
+      const cli = startCli(["demo", "--miners", "3", "--duration", "2"], { REDIS_URL: url });
+      await cli.waitFor(/api\/accounts\/0x/);
+      await server.stop(); // a failure while it runs: its error lines must not print it either
+      const exit = await cli.exited;
+      const lines = logLines(exit.stdout);
+      expect(lines.find((line) => /^Demo pool on /.test(line.msg))?.msg).toMatch(
+        new RegExp(`^Demo pool on redis://127\\.0\\.0\\.1:${server.port}/0 \\(key prefix "demo-[0-9a-f]{8}"\\)`),
+      );
+      expect(lines.some((line) => line.level === "error")).toBe(true);
+      for (const text of [exit.stdout, exit.stderr]) expect(text).not.toContain("demo-secret-5b7a");
+    } finally {
+      await server.stop();
+    }
+  });
 });

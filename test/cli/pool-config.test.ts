@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatHostPort, parseHostPort } from "../../src/cli/host-port.js";
 import { poolConfig } from "../../src/cli/pool-config.js";
+import { describeRedis } from "../../src/cli/redis-config.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.js";
 
@@ -28,6 +29,17 @@ const EXAMPLE = {
   redis: { endpoint: "127.0.0.1:6379", poolSize: 10, database: 0, password: "" },
 };
 
+/** The example's redis section, as serve reads it. */
+const PLAIN = {
+  nodes: [{ host: "127.0.0.1", port: 6379 }],
+  cluster: false,
+  username: undefined,
+  password: "",
+  passwordFrom: undefined,
+  database: 0,
+  tls: undefined,
+};
+
 function fieldOf(json: unknown): string | undefined {
   try {
     poolConfig(json);
@@ -42,17 +54,71 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
   it("reads the example config", () => {
     const config = poolConfig(EXAMPLE);
     expect(config.prefix).toBe("eth");
-    expect(config.redis).toEqual({ endpoint: { host: "127.0.0.1", port: 6379 }, password: "", database: 0 });
+    expect(config.redis).toEqual(PLAIN);
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 8080 });
     expect(config.enabled).toBe(true);
     expect(config.api).toBe(EXAMPLE.api); // handed to StatsCache as is
+    expect(config.metrics).toBeUndefined();
+    // Every field of the original's redis and api sections is used or named as ignored.
+    expect(config.ignored).toEqual([{ field: "redis.poolSize", why: expect.stringMatching(/one connection/) }]);
+    expect([...config.used].sort()).toEqual(
+      [...Object.keys(EXAMPLE.api).map((f) => `api.${f}`), "redis.endpoint", "redis.database", "redis.password"].sort(),
+    );
   });
 
   it("defaults what Go's zero values would be: no password, database 0, enabled unsaid", () => {
     const config = poolConfig({ coin: "etc", redis: { endpoint: "redis:6379" }, api: { listen: ":8080" } });
-    expect(config.redis).toEqual({ endpoint: { host: "redis", port: 6379 }, password: "", database: 0 });
+    expect(config.redis).toEqual({ ...PLAIN, nodes: [{ host: "redis", port: 6379 }] });
     expect(config.listen).toEqual({ host: undefined, port: 8080 });
     expect(config.enabled).toBeUndefined();
+  });
+
+  it("takes TLS from a rediss:// endpoint or redis.tls, never printing the URL's password", () => {
+    const config = poolConfig({
+      ...EXAMPLE,
+      redis: { endpoint: "rediss://ops:s3cret@redis.internal:6380/2" },
+    });
+    expect(config.redis).toEqual({
+      ...PLAIN,
+      nodes: [{ host: "redis.internal", port: 6380 }],
+      username: "ops",
+      password: "s3cret",
+      passwordFrom: "redis.endpoint",
+      database: 2,
+      tls: {},
+    });
+    expect(describeRedis(config.redis)).toBe("rediss://ops@redis.internal:6380/2");
+    const files = poolConfig({ ...EXAMPLE, redis: { endpoint: "10.0.0.1:6379", tls: { ca: "ca.pem" } } });
+    expect(files.redis.tls).toEqual({ ca: "ca.pem" });
+    expect(describeRedis(files.redis)).toBe("rediss://10.0.0.1:6379/0");
+  });
+
+  it("reads a Cluster's nodes from redis.cluster", () => {
+    const config = poolConfig({ ...EXAMPLE, redis: { cluster: ["127.0.0.1:7000", "127.0.0.1:7001"], password: "x" } });
+    expect(config.redis.cluster).toBe(true);
+    expect(config.redis.nodes).toEqual([
+      { host: "127.0.0.1", port: 7000 },
+      { host: "127.0.0.1", port: 7001 },
+    ]);
+    expect(describeRedis(config.redis)).toBe("redis://127.0.0.1:7000,127.0.0.1:7001 (Cluster)");
+  });
+
+  it("takes REDIS_PASSWORD and REDIS_USERNAME over the file", () => {
+    const config = poolConfig(
+      { ...EXAMPLE, redis: { ...EXAMPLE.redis, password: "from-file" } },
+      { REDIS_PASSWORD: "from-env", REDIS_USERNAME: "svc" },
+    );
+    expect(config.redis).toMatchObject({ password: "from-env", passwordFrom: "REDIS_PASSWORD", username: "svc" });
+    expect(poolConfig({ ...EXAMPLE, redis: { ...EXAMPLE.redis, password: "p" } }, {}).redis.passwordFrom).toBe(
+      "redis.password",
+    );
+  });
+
+  it("names unknown fields of redis and api as ignored, and reads api.metrics", () => {
+    const config = poolConfig({ ...EXAMPLE, api: { ...EXAMPLE.api, typo: 1, metrics: { listen: "127.0.0.1:9464" } } });
+    expect(config.ignored.map((i) => i.field)).toEqual(["redis.poolSize", "api.typo"]);
+    expect(config.metrics).toEqual({ listen: { host: "127.0.0.1", port: 9464 } });
+    expect(poolConfig({ ...EXAMPLE, api: { ...EXAMPLE.api, metrics: true } }).metrics).toEqual({ listen: undefined });
   });
 
   it.each([
@@ -70,6 +136,16 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
     ["api.hashrateWindow", { ...EXAMPLE, api: { ...EXAMPLE.api, hashrateWindow: "30x" } }],
     ["api.payments", { ...EXAMPLE, api: { ...EXAMPLE.api, payments: -1 } }],
     ["api.luckWindow[1]", { ...EXAMPLE, api: { ...EXAMPLE.api, luckWindow: [64, 0] } }],
+    ["redis.endpoint", { ...EXAMPLE, redis: { endpoint: "http://127.0.0.1:6379" } }],
+    ["redis.endpoint", { ...EXAMPLE, redis: { endpoint: "redis://127.0.0.1:6379/x" } }],
+    ["redis.tls", { ...EXAMPLE, redis: { ...EXAMPLE.redis, tls: "yes" } }],
+    ["redis.tls.cafile", { ...EXAMPLE, redis: { ...EXAMPLE.redis, tls: { cafile: "x" } } }],
+    ["redis.tls.key", { ...EXAMPLE, redis: { ...EXAMPLE.redis, tls: { cert: "c.pem" } } }],
+    ["redis.cluster", { ...EXAMPLE, redis: { cluster: [] } }],
+    ["redis.cluster[1]", { ...EXAMPLE, redis: { cluster: ["127.0.0.1:7000", "7001"] } }],
+    ["redis.database", { ...EXAMPLE, redis: { cluster: ["127.0.0.1:7000"], database: 1 } }],
+    ["api.metrics", { ...EXAMPLE, api: { ...EXAMPLE.api, metrics: "on" } }],
+    ["api.metrics.port", { ...EXAMPLE, api: { ...EXAMPLE.api, metrics: { port: 9 } } }],
     ["(the file)", [EXAMPLE]],
   ])("names %s when it is wrong", (field, json) => {
     expect(fieldOf(json)).toBe(field);
@@ -123,7 +199,24 @@ describe("runCli: mistakes are one line, before anything starts", () => {
       return true;
     });
     expect(await runCli(["--help"])).toBe(0);
-    expect(out.join("")).toMatch(/open-pool-stats serve --config <config.json>[\s\S]*open-pool-stats demo/);
+    expect(out.join("")).toMatch(/open-pool-stats serve +the original API[\s\S]*open-pool-stats demo/);
+    expect(out.join("")).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n[\s\S]* {2}2 /);
+  });
+
+  it.each([["serve"], ["demo"]])("%s --help prints its own options, defaults and the exit codes", async (name) => {
+    const out: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    expect(await runCli([name, "--help"])).toBe(0);
+    const page = out.join("");
+    expect(page).toMatch(new RegExp(`^open-pool-stats ${name} — `));
+    expect(page).toMatch(/--log-level <level> +.*\(default: info\)/);
+    expect(page).toMatch(/Exit codes:/);
+    if (name === "serve") expect(page).toMatch(/-c, --config <path>[\s\S]*--ignore-api-enabled[\s\S]*--metrics-listen/);
+    else expect(page).toMatch(/--miners <n> +simulated miners, 1 to 10000 \(default: 200\)/);
+    expect(page).not.toMatch(name === "serve" ? /--miners/ : /--config/);
   });
 
   it("api.enabled: false serves nothing, as the original would not (1)", async () => {
@@ -132,7 +225,7 @@ describe("runCli: mistakes are one line, before anything starts", () => {
     const { code, lines } = await run(["serve", "--config", path]);
     expect(code).toBe(1);
     expect(lines).toEqual([
-      `open-pool-stats: ${path}: api.enabled is false, so the original would start no API with this file; set it to true to serve\n`,
+      `open-pool-stats: ${path}: api.enabled is false, so the original would start no API with this file; set it to true, or pass --ignore-api-enabled\n`,
     ]);
   });
 
@@ -140,17 +233,33 @@ describe("runCli: mistakes are one line, before anything starts", () => {
     [[], /a command is needed: serve or demo/],
     [["frobnicate"], /unknown command: frobnicate/],
     [["serve"], /serve needs --config/],
-    [["serve", "--nope"], /--nope/],
-    [["serve", "--config", "x.json", "extra"], /unexpected argument: extra/],
-    [["serve", "--config", "/nonexistent/config.json", "--listen", "8080"], /cannot read the config file/],
+    [["serve", "--nope"], /^open-pool-stats: serve: unknown option --nope \(see --help\)$/],
+    [["serve", "--config", "x.json", "extra"], /serve: unexpected argument "extra"/],
+    [["serve", "--config", "x.json", "--port", "8080"], /serve: --port is an option of "demo", not of "serve"/],
+    [["demo", "--config", "missing.json"], /demo: --config is an option of "serve", not of "demo"/],
+    [["serve", "--config"], /serve: --config needs a value <path>/],
+    [["serve", "--config", "--no-purge"], /serve: --config needs a value, got the option --no-purge/],
+    [["serve", "--no-purge=yes", "-c", "x.json"], /serve: --no-purge takes no value/],
+    [["serve", "--config", "/nonexistent/config.json", "--listen", "8080"], /--listen: must be "host:port"/],
+    [["serve", "--config", "x.json", "--log-level", "loud"], /--log-level must be one of trace, debug, info/],
+    [["serve", "--config", "x.json", "--log-format", "xml"], /--log-format must be json or pretty/],
+    [["serve", "--config", "x.json", "--log-repeat", "often"], /--log-repeat must be a duration/],
+    [["--config", "x.json", "serve"], /the command comes first: serve or demo, got --config/],
     [["demo", "--miners", "0"], /--miners must be an integer from 1 to 10000/],
     [["demo", "--port", "http"], /--port must be an integer from 0 to 65535/],
-    [["demo", "--duration", "-1"], /--duration|-1/],
-  ])("%j", async (argv, message) => {
+    [["demo", "--duration", "-1"], /--duration/],
+  ])("%j is one line naming the mistake, exit code 2", async (argv, message) => {
     const { code, lines } = await run(argv);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
-    expect(lines[0]).toMatch(/^open-pool-stats: .*\n$/);
-    expect(code).toBe(/cannot read/.test(String(lines[0])) ? 1 : 2);
+    expect(lines[0]?.trimEnd()).toMatch(message);
+    expect(lines[0]).toMatch(/^open-pool-stats: .*\(see --help\)\n$/);
+    expect(lines[0]).not.toMatch(/ERR_PARSE_ARGS|To specify a positional|argument missing/); // never Node's text
+    expect(code).toBe(2);
+  });
+
+  it("a missing config file is a failure (1), not a usage mistake", async () => {
+    const { code, lines } = await run(["serve", "--config", "/nonexistent/config.json"]);
+    expect(code).toBe(1);
+    expect(lines).toEqual(["open-pool-stats: cannot read the config file /nonexistent/config.json: no such file\n"]);
   });
 });

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import { startRedisServer } from "../../src/testing/redis-server-process.js";
-import { startCli } from "../support/cli-process.js";
+import { type CliProcess, logLines, startCli } from "../support/cli-process.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { request } from "../support/http.js";
 import { useRedis } from "../support/redis.js";
@@ -16,6 +16,15 @@ const scenario = loadGolden("b_small_pool");
 const dir = mkdtempSync(join(tmpdir(), "open-pool-stats-serve-"));
 const [A, B] = ["0x8e550c57631c4743ac80a5441efc6e7cde71d248", "0x2a27f2a0bb62e31f98f18c161fcafa95869f42b6"];
 const LISTENING = /API listening on http:\/\/127\.0\.0\.1:(\d+)/;
+/** serve listens at once; the real bodies come with the first collection. */
+const COLLECTED = /Stats collection finished/;
+
+/** The API's port, once the first snapshot is there. */
+async function servedPort(cli: CliProcess): Promise<number> {
+  const port = Number((await cli.waitFor(LISTENING))[1]);
+  await cli.waitFor(COLLECTED);
+  return port;
+}
 
 /** The pool's config.json as the original reads it, pointing at `redisUrl` under `coin`. */
 function configFile(coin: string, api: Record<string, unknown> = {}, redisUrl = inject("redisUrl")): string {
@@ -37,7 +46,7 @@ describe("open-pool-stats serve, as a child process", () => {
     const p = prefix();
     await seedGolden(redis, scenario, p);
     const cli = startCli(["serve", "--config", configFile(p)]);
-    const port = Number((await cli.waitFor(LISTENING))[1]);
+    const port = await servedPort(cli);
 
     // Blocks and payments do not depend on the clock: the original's exact bytes.
     for (const path of ["/api/blocks", "/api/payments"]) {
@@ -54,21 +63,48 @@ describe("open-pool-stats serve, as a child process", () => {
     const exit = await cli.stop("SIGTERM");
     expect([exit.code, exit.signal]).toEqual([0, null]);
     expect(exit.stderr).toBe("");
-    const lines = exit.stdout.trimEnd().split("\n");
-    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
-    expect(exit.stdout).toMatch(/ Starting API on 127\.0\.0\.1:0\n/);
-    expect(exit.stdout).toMatch(/ Set stats collect interval to 5s\n/);
-    expect(exit.stdout).toMatch(/ Set purge interval to 10m0s\n/);
-    expect(exit.stdout).toMatch(/ Purged stale stats from backend, \d+ shares affected, elapsed time /);
-    expect(exit.stdout).toMatch(/ Stats collection finished \S+ \(version 1, \d+ miners, \d+ H\/s\)\n/);
-    expect(lines.at(-2)).toMatch(/ Shutting down \(SIGTERM\)$/);
-    expect(lines.at(-1)).toMatch(/ Stopped$/);
+    // stdout is not a terminal: JSON lines (pino), each with a level, an ISO time and a message.
+    const lines = logLines(exit.stdout);
+    for (const line of lines) expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const messages = lines.map((line) => line.msg);
+    expect(messages).toContain("Starting API on 127.0.0.1:0");
+    expect(messages).toContain("Set stats collect interval to 5s");
+    expect(messages).toContain("Set purge interval to 10m0s");
+    expect(messages.some((m) => /^Purged stale stats from backend, \d+ shares affected, elapsed time /.test(m))).toBe(
+      true,
+    );
+    const first = lines.find((line) =>
+      /^Stats collection finished \S+ \(version 1, \d+ miners, \d+ H\/s\)$/.test(line.msg),
+    );
+    expect(first).toMatchObject({ level: "info", version: 1 });
+    // The start-up line names what runs and against what.
+    const url = new URL(inject("redisUrl"));
+    expect(lines[0]).toMatchObject({
+      level: "info",
+      endpoint: `redis://${url.hostname}:${url.port}/0`,
+      database: 0,
+      prefix: p,
+      hashrateWindow: "30m0s",
+      listen: "127.0.0.1:0",
+      mode: "api",
+    });
+    expect(lines[1]?.msg).toMatch(/^Config .*: using .*redis\.endpoint.*; ignoring redis\.poolSize \(one connection/);
+    expect(messages.at(-2)).toBe("Shutting down (SIGTERM)");
+    expect(messages.at(-1)).toBe("Stopped");
   });
 
   it("takes --listen over api.listen, and stops on SIGINT with exit code 0", async () => {
     const p = prefix();
-    const cli = startCli(["serve", "--config", configFile(p, { listen: "0.0.0.0:1" }), "--listen", "127.0.0.1:0"]);
-    const port = Number((await cli.waitFor(LISTENING))[1]);
+    const cli = startCli([
+      "serve",
+      "--config",
+      configFile(p, { listen: "0.0.0.0:1" }),
+      "--listen",
+      "127.0.0.1:0",
+      "--log-format",
+      "pretty",
+    ]);
+    const port = await servedPort(cli);
     expect((await request(port, "/api/miners")).body.toString()).toMatch(/^\{"hashrate":0,"miners":\{\},/);
     const exit = await cli.stop("SIGINT");
     expect([exit.code, exit.signal]).toEqual([0, null]);
@@ -78,11 +114,11 @@ describe("open-pool-stats serve, as a child process", () => {
   it("in purgeOnly mode purges and serves nothing, as the original", async () => {
     const p = prefix();
     await seedGolden(redis, scenario, p);
-    const cli = startCli(["serve", "--config", configFile(p, { purgeOnly: true })]);
+    const cli = startCli(["serve", "--config", configFile(p, { purgeOnly: true }), "--log-format", "pretty"]);
     await cli.waitFor(/ Purged stale stats from backend, \d+ shares affected/);
     const exit = await cli.stop("SIGTERM");
     expect(exit.code).toBe(0);
-    expect(exit.stdout).toMatch(/ Starting API in purge-only mode\n/);
+    expect(exit.stdout).toMatch(/ serve: Redis redis:\/\/\S+, database 0, .*, listen none, mode purge-only /);
     expect(exit.stdout).not.toMatch(/API listening|Stats collection/);
   });
 
@@ -90,8 +126,8 @@ describe("open-pool-stats serve, as a child process", () => {
     const p = prefix();
     await seedGolden(redis, scenario, p);
     const before = await redis.zcard(new PoolKeys(p).hashrate());
-    const cli = startCli(["serve", "--config", configFile(p, {}), "--no-purge"]);
-    const port = Number((await cli.waitFor(LISTENING))[1]);
+    const cli = startCli(["serve", "--config", configFile(p, {}), "--no-purge", "--log-format", "pretty"]);
+    const port = await servedPort(cli);
     expect((await request(port, "/api/blocks")).status).toBe(200);
     const exit = await cli.stop("SIGTERM");
     expect(exit.code).toBe(0);
@@ -108,8 +144,8 @@ describe("open-pool-stats serve, as a child process", () => {
         const seed = new Redis(server.url);
         await seedGolden(seed, scenario, "eth");
         await seed.quit();
-        const cli = startCli(["serve", "--config", configFile("eth", {}, server.url)]);
-        const port = Number((await cli.waitFor(LISTENING))[1]);
+        const cli = startCli(["serve", "--config", configFile("eth", {}, server.url), "--log-format", "pretty"]);
+        const port = await servedPort(cli);
         expect((await request(port, `/api/accounts/${A}`)).status).toBe(200);
 
         await server.stop();
@@ -130,7 +166,7 @@ describe("open-pool-stats serve, as a child process", () => {
         expect(status).toBe(404);
         const exit = await cli.stop("SIGTERM");
         expect(exit.code).toBe(0);
-        expect(exit.stdout).toMatch(/ERROR Redis connection lost \(127\.0\.0\.1:\d+\), reconnecting\n/);
+        expect(exit.stdout).toMatch(/ERROR Redis connection lost \(redis:\/\/127\.0\.0\.1:\d+\/0\), reconnecting /);
         expect(exit.stdout).toMatch(/Redis connection ready again/);
       } finally {
         await server.stop();

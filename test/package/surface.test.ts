@@ -35,6 +35,7 @@ import * as convert from "open-pool-stats/convert";
 import * as http from "open-pool-stats/http";
 import * as json from "open-pool-stats/json";
 import * as keys from "open-pool-stats/keys";
+import * as metrics from "open-pool-stats/metrics";
 import type {
   AccountCacheSizes,
   BlockRow,
@@ -96,7 +97,17 @@ describe("the public surface", () => {
       exports: Record<string, string | { import: Record<string, string>; require: Record<string, string> }>;
     };
     const subpaths = Object.keys(pkg.exports).filter((key) => key !== "./package.json");
-    expect(subpaths).toEqual([".", "./model", "./convert", "./json", "./http", "./writer", "./keys", "./testing"]);
+    expect(subpaths).toEqual([
+      ".",
+      "./model",
+      "./convert",
+      "./json",
+      "./http",
+      "./writer",
+      "./keys",
+      "./testing",
+      "./metrics",
+    ]);
     for (const subpath of subpaths) {
       const entry = pkg.exports[subpath] as { import: Record<string, string>; require: Record<string, string> };
       expect(Object.keys(entry.import), subpath).toEqual(["types", "default"]);
@@ -123,6 +134,7 @@ describe("the public surface", () => {
     expect(typeof testing.PoolSeeder).toBe("function");
     expect(typeof convert.convertBlocks).toBe("function");
     expect(typeof http.createApiRouter).toBe("function");
+    expect(typeof metrics.registerPoolStatsMetrics).toBe("function");
     expect(http.createApiHandler).toBe(root.createApiHandler);
     expect(json.toGoJson).toBe(root.toGoJson);
     expect(model.STATS_CACHE_CONFIG_DEFAULTS.hashrateWindow).toBe("30m");

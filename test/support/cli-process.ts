@@ -151,3 +151,25 @@ afterEach(async () => {
   for (const pid of leftovers) if (alive(pid)) process.kill(pid, "SIGKILL");
   leftovers.clear();
 });
+
+/** One JSON log line of the CLI (pino's). */
+export interface LogLine {
+  readonly level: string;
+  readonly time: string;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** The CLI's stdout as JSON log lines; fails on a line that is not one. */
+export function logLines(stdout: string): LogLine[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogLine;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+}

@@ -31,34 +31,58 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (fromEnv) {
     project.provide("redisUrl", fromEnv);
     project.provide("redisSource", "env");
+    say(`REDIS_URL ${withoutPassword(fromEnv)}`);
   } else if (serverAvailable) {
     const server = await startRedisServer();
     stops.push(server.stop);
     project.provide("redisUrl", server.url);
     project.provide("redisSource", "redis-server");
+    say(`a throwaway ${await which("redis-server")} (pid ${server.pid}) on 127.0.0.1:${server.port}`);
   } else {
     const container = await startContainer();
     if (container === undefined) throw new Error(HOW_TO);
     stops.push(container.stop);
     project.provide("redisUrl", container.url);
     project.provide("redisSource", "testcontainers");
+    say(`a testcontainers redis:7 container at ${withoutPassword(container.url)}`);
   }
   return async () => {
     for (const stop of stops) await stop();
   };
 }
 
+/** One line on stderr before the run: which Redis the tests use. */
+function say(what: string): void {
+  process.stderr.write(`Tests use Redis: ${what}\n`);
+}
+
+/** A URL as it may be printed: the password replaced. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unparsable REDIS_URL)";
+  }
+}
+
 async function canSpawnRedisServer(): Promise<boolean> {
+  return (await which("redis-server")) !== undefined;
+}
+
+/** The path of `command` on PATH, if it is there. */
+async function which(command: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir === "") continue;
     try {
-      await access(join(dir, "redis-server"), constants.X_OK);
-      return true;
+      await access(join(dir, command), constants.X_OK);
+      return join(dir, command);
     } catch {
       // not in this directory
     }
   }
-  return false;
+  return undefined;
 }
 
 async function startContainer(): Promise<{ url: string; stop: () => Promise<void> } | undefined> {
