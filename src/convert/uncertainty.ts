@@ -1,0 +1,53 @@
+import type { HashrateUncertainty } from "../model/rows.js";
+
+/**
+ * The statistical uncertainty of the hashrates the library estimates (no pool software
+ * reports it). A hashrate is the difficulty sum of the shares in a window over the time
+ * they cover; shares arrive as a Poisson process, so `n` shares of equal difficulty give
+ * a relative standard error of `1/√n`. A sum of estimates (the pool over its miners, an
+ * account over its workers) adds their variances: `σ² = Σ hrᵢ² / nᵢ`.
+ *
+ * Difficulty weights: with shares of different difficulties in one estimate the error is
+ * `1/√n_eff`, `n_eff = (Σd)² / Σd²`. The window keeps per-second counts and sums, not
+ * `Σd²`, so the count stands for `n_eff`: exact when an estimate's shares share one
+ * difficulty (the original proxy gives every share of a port the same one), and too
+ * narrow by `√(n / n_eff)` for one login or worker mixing ports of different difficulty.
+ * Sums over miners or workers of different difficulties are exact either way.
+ * @packageDocumentation
+ */
+
+/** Fixed-point scale of the relative error when it scales a bigint hashrate. */
+const SCALE = 1_000_000_000_000n;
+
+/** The ±1σ range of `hashrate` for a relative error, in exact bigint arithmetic on the hashrate. */
+function range(hashrate: bigint, shares: number, relativeError: number | null): HashrateUncertainty {
+  if (relativeError === null) return { shares, relativeError, low: hashrate, high: hashrate };
+  const delta = (hashrate * BigInt(Math.round(relativeError * Number(SCALE)))) / SCALE;
+  return { shares, relativeError, low: hashrate > delta ? hashrate - delta : 0n, high: hashrate + delta };
+}
+
+/**
+ * The uncertainty of one estimate from `shares` shares: relative error `1/√shares`;
+ * `null` (and a range of the hashrate itself) when the hashrate or the count is 0.
+ */
+export function shareUncertainty(hashrate: bigint, shares: number): HashrateUncertainty {
+  return range(hashrate, shares, shares > 0 && hashrate > 0n ? 1 / Math.sqrt(shares) : null);
+}
+
+/** Adds up the uncertainties of the parts of a summed hashrate (their variances add). */
+export class UncertaintySum {
+  private variance = 0;
+  private shares = 0;
+
+  /** Adds one part: its hashrate and its uncertainty. */
+  add(hashrate: bigint, part: HashrateUncertainty): void {
+    this.shares += part.shares;
+    if (part.relativeError !== null) this.variance += (Number(hashrate) * part.relativeError) ** 2;
+  }
+
+  /** The uncertainty of `total`, the sum of the parts' hashrates. */
+  of(total: bigint): HashrateUncertainty {
+    const value = Number(total);
+    return range(total, this.shares, value > 0 && this.shares > 0 ? Math.sqrt(this.variance) / value : null);
+  }
+}
