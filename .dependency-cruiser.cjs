@@ -17,6 +17,7 @@ const layers = {
   writer: ["errors", "time", "go", "keys", "model", "convert", "redis"],
   cache: ["errors", "time", "go", "model"],
   http: ["errors", "time", "go", "model", "json"],
+  page: ["http"],
   testing: [
     "errors",
     "time",

@@ -7,6 +7,7 @@ import { formatDuration } from "../go/duration.js";
 import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
 import type { StatsCacheConfig } from "../model/config.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
+import { withStatusPage } from "../page/status-page.js";
 import { CliError } from "./cli-error.js";
 import { formatHostPort, type HostPort } from "./host-port.js";
 import { errorMessage, type Logger } from "./logger.js";
@@ -23,6 +24,8 @@ export interface ApiServiceSettings {
   readonly logCollections?: boolean;
   /** Whether to purge (StatsCache's `purge` option). @defaultValue true */
   readonly purge?: boolean;
+  /** Serve the built-in status page at `/` (`api.statusPage`). @defaultValue false */
+  readonly statusPage?: boolean;
 }
 
 /** How long `stop()` lets requests in flight finish before closing their connections. */
@@ -69,7 +72,8 @@ export class ApiService {
     watch(cache, log, settings.logCollections ?? true);
     await cache.start();
     if (purgeOnly) return new ApiService(cache, undefined);
-    const server = createServer(createApiHandler(cache, { onError: (event) => logRequestError(log, event) }));
+    const handler = createApiHandler(cache, { onError: (event) => logRequestError(log, event) });
+    const server = createServer(settings.statusPage === true ? withStatusPage(handler) : handler);
     // The original has no server timeouts; a slow client should not hold a socket forever.
     server.headersTimeout = 20_000;
     server.requestTimeout = 30_000;
@@ -82,6 +86,7 @@ export class ApiService {
     }
     const service = new ApiService(cache, server);
     log.info(`API listening on ${service.url}`);
+    if (settings.statusPage === true) log.info(`Status page on ${service.url}/`);
     return service;
   }
 
@@ -131,9 +136,15 @@ function watch(cache: StatsCache, log: Logger, collections: boolean): void {
       `Purged stale stats from backend, ${result.removed} shares affected, elapsed time ${formatDuration(durationMs)}`,
     );
   });
+  cache.on("sampled", ({ outcome, leader, acquired, at, miners }) => {
+    if (acquired) log.info("Chart sampler lease acquired: this instance samples the charts");
+    else if (!leader) log.info("Chart sampler lease lost: another instance samples the charts");
+    if (outcome === "sampled" && collections) log.info(`Charts sampled at ${at}: the pool and ${miners} miners`);
+  });
   cache.on("error", ({ operation, error, login }) => {
     if (operation === "collect") log.error(`Failed to fetch stats from backend: ${errorMessage(error)}`);
     else if (operation === "purge") log.error(`Failed to purge stale data from backend: ${errorMessage(error)}`);
+    else if (operation === "charts") log.error(`Failed to read or sample the charts: ${errorMessage(error)}`);
     else log.error(`Failed to refresh account ${login ?? "?"}: ${errorMessage(error)}`);
   });
 }

@@ -18,7 +18,11 @@ export interface DemoFlags {
   readonly duration?: string | undefined;
 }
 
-/** The demo's `api` section: the example config's, collecting every 2 s to look alive. */
+/**
+ * The demo's `api` section: the example config's, collecting every 2 s to look alive,
+ * with charts sampled every 5 s (the fork's front end and the status page draw both
+ * charts within seconds) and the uncertainty fields on.
+ */
 const DEMO_API: StatsCacheConfig = Object.freeze({
   statsCollectInterval: "2s",
   hashrateWindow: "30m",
@@ -27,6 +31,8 @@ const DEMO_API: StatsCacheConfig = Object.freeze({
   payments: 30,
   blocks: 50,
   purgeInterval: "1m",
+  charts: Object.freeze({ enabled: true, interval: "5s", retention: "1h" }),
+  uncertainty: true,
 });
 
 /**
@@ -62,6 +68,7 @@ export async function runDemo(flags: DemoFlags, env: NodeJS.ProcessEnv = process
       listen: { host: "127.0.0.1", port },
       log,
       logCollections: false,
+      statusPage: true,
     });
     pool.start();
     const where = server === undefined ? url : `${url} (redis-server pid ${server.pid})`;
@@ -99,7 +106,7 @@ async function ownRedisServer(): Promise<RedisServerProcess> {
 
 function printUrls(log: Logger, base: string, login: string, redis: string, prefix: string, duration?: number): void {
   const lines = [
-    `Demo pool on ${redis} (key prefix "${prefix}"), API on ${base}:`,
+    `Demo pool on ${redis} (key prefix "${prefix}"), status page on ${base}/, API on ${base}:`,
     ...["/api/stats", "/api/miners", "/api/blocks", "/api/payments", `/api/accounts/${login}`, "/health"].map(
       (path) => `  ${base}${path}`,
     ),

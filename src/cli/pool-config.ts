@@ -20,6 +20,8 @@ export interface PoolConfig {
   readonly enabled: boolean | undefined;
   /** `api.listen`, parsed. */
   readonly listen: HostPort;
+  /** `api.statusPage`: serve the built-in status page at `/` (not in the original). */
+  readonly statusPage: boolean;
 }
 
 /**
@@ -68,6 +70,9 @@ export function poolConfig(json: unknown): PoolConfig {
   if (api.enabled !== undefined && typeof api.enabled !== "boolean") {
     throw new InvalidArgumentError("api.enabled", "must be true or false");
   }
+  if (api.statusPage !== undefined && typeof api.statusPage !== "boolean") {
+    throw new InvalidArgumentError("api.statusPage", "must be true or false");
+  }
   try {
     resolveStatsCacheConfig(api as StatsCacheConfig);
   } catch (error) {
@@ -81,6 +86,7 @@ export function poolConfig(json: unknown): PoolConfig {
     api: api as StatsCacheConfig,
     enabled: api.enabled as boolean | undefined,
     listen: parseHostPort("api.listen", api.listen),
+    statusPage: api.statusPage === true,
   };
 }
 

@@ -43,6 +43,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       listen,
       log,
       purge: flags.purge ?? true,
+      statusPage: config.statusPage,
     });
   } catch (error) {
     redis.disconnect();

@@ -46,6 +46,14 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
     expect(config.listen).toEqual({ host: "0.0.0.0", port: 8080 });
     expect(config.enabled).toBe(true);
     expect(config.api).toBe(EXAMPLE.api); // handed to StatsCache as is
+    expect(config.statusPage).toBe(false); // the original has no page
+  });
+
+  it("reads the opt-ins of the api section: statusPage, charts and uncertainty", () => {
+    const api = { ...EXAMPLE.api, statusPage: true, charts: { enabled: true, interval: "5m" }, uncertainty: true };
+    const config = poolConfig({ ...EXAMPLE, api });
+    expect(config.statusPage).toBe(true);
+    expect(config.api).toBe(api);
   });
 
   it("defaults what Go's zero values would be: no password, database 0, enabled unsaid", () => {
@@ -70,6 +78,10 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
     ["api.hashrateWindow", { ...EXAMPLE, api: { ...EXAMPLE.api, hashrateWindow: "30x" } }],
     ["api.payments", { ...EXAMPLE, api: { ...EXAMPLE.api, payments: -1 } }],
     ["api.luckWindow[1]", { ...EXAMPLE, api: { ...EXAMPLE.api, luckWindow: [64, 0] } }],
+    ["api.statusPage", { ...EXAMPLE, api: { ...EXAMPLE.api, statusPage: "yes" } }],
+    ["api.charts.interval", { ...EXAMPLE, api: { ...EXAMPLE.api, charts: { enabled: true, interval: "often" } } }],
+    ["api.charts.retention", { ...EXAMPLE, api: { ...EXAMPLE.api, charts: { interval: "1h", retention: "1m" } } }],
+    ["api.uncertainty", { ...EXAMPLE, api: { ...EXAMPLE.api, uncertainty: 1 } }],
     ["(the file)", [EXAMPLE]],
   ])("names %s when it is wrong", (field, json) => {
     expect(fieldOf(json)).toBe(field);
