@@ -30,7 +30,7 @@ section { background:var(--card); border:1px solid var(--line); border-radius:10
 .tile { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:10px 14px; }
 .tile dt { color:var(--muted); font-size:.8rem; text-transform:uppercase; letter-spacing:.04em; }
 .tile dd { margin:2px 0 0; font-size:1.2rem; font-weight:600; font-variant-numeric:tabular-nums; white-space:nowrap; }
-.tile dd .pm { font-size:.8rem; font-weight:400; color:var(--muted); margin-left:4px; }
+.tile dd .pm { display:block; font-size:.78rem; font-weight:400; color:var(--muted); }
 #account .totals { grid-template-columns:repeat(auto-fit, minmax(132px, 1fr)); }
 #account .tile dd { font-size:1.05rem; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:14px; }
