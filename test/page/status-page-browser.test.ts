@@ -16,6 +16,22 @@ import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
 import { useRedis } from "../support/redis.js";
 
+// The callbacks handed to the page run in Chromium; they are type-checked here without the
+// DOM library (src/ must never see DOM types), so these module-local declarations stand in.
+interface PageElement {
+  readonly innerText: string;
+  readonly textContent: string | null;
+  value: string;
+  readonly cells: readonly PageElement[];
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { readonly length: number };
+  readonly documentElement: { readonly scrollWidth: number };
+};
+declare const window: { readonly innerWidth: number; readonly __xss?: number };
+declare const location: { hash: string };
+
 const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM)
   ? undefined
@@ -141,7 +157,7 @@ describe.skipIf(skip !== undefined)(
         minersTotal: number;
         hashrateUncertainty: { relativeError: number };
       };
-      const totals = await page.$eval("#totals", (e) => (e as HTMLElement).innerText);
+      const totals = await page.$eval("#totals", (e) => (e as unknown as PageElement).innerText);
       expect(totals).toContain(fmtHashrate(stats.hashrate));
       expect(totals).toMatch(new RegExp(`± ${(stats.hashrateUncertainty.relativeError * 100).toFixed(1)}%`));
       expect(totals).toMatch(new RegExp(`Miners online\\s+${stats.minersTotal}\\b`, "i"));
@@ -157,12 +173,12 @@ describe.skipIf(skip !== undefined)(
         expect(chart).toEqual({ points: 24, line: 24, role: "img", title: expect.stringMatching(/over time$/) });
       }
       const blocks = await page.$$eval("#blocks tbody tr", (rows) =>
-        rows.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.innerText)),
+        rows.map((row) => [...(row as unknown as PageElement).cells].map((cell) => cell.innerText)),
       );
       expect(blocks).toHaveLength(7);
       expect(blocks[0]?.slice(0, 3)).toEqual(["18,599,977", "5 min ago", "pending"]);
       expect(blocks.find((row) => row[0] === "18,599,447")?.[2]).toBe("orphan");
-      const luck = await page.$eval("#luck", (e) => (e as HTMLElement).innerText);
+      const luck = await page.$eval("#luck", (e) => (e as unknown as PageElement).innerText);
       expect(luck).toMatch(/Chance of luck this bad/);
       await screenshot(context, "pool");
     });
@@ -174,7 +190,7 @@ describe.skipIf(skip !== undefined)(
       expect(await page.$eval("#login", (e) => e.getAttribute("aria-invalid"))).toBe("true");
 
       await page.$eval("#login", (e) => {
-        (e as HTMLInputElement).value = "";
+        (e as unknown as PageElement).value = "";
       });
       await page.type("#login", M1.toUpperCase().replace("0X", "0x"));
       await page.keyboard.press("Enter");
@@ -183,12 +199,12 @@ describe.skipIf(skip !== undefined)(
       expect(await page.evaluate(() => location.hash)).toBe(`#/account/${M1}`);
       expect(await page.$$eval("#account svg circle.pt", (c) => c.length)).toBe(12);
       const workers = await page.$$eval("#account tbody tr", (rows) =>
-        rows.map((row) => (row as HTMLTableRowElement).cells[0]?.textContent),
+        rows.map((row) => (row as unknown as PageElement).cells[0]?.textContent),
       );
       expect(workers).toContain(XSS);
       expect(await page.$$eval("img", (images) => images.length)).toBe(0);
-      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-      expect(await page.$eval("#account", (e) => (e as HTMLElement).innerText)).toMatch(
+      expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+      expect(await page.$eval("#account", (e) => (e as unknown as PageElement).innerText)).toMatch(
         /Hashrate \(short\)\s+[\d.]+ [KMG]H\/s\s*± \d/i,
       );
       await screenshot(context, "account");
@@ -197,12 +213,12 @@ describe.skipIf(skip !== undefined)(
     it("says when there is no history, no data for an address, and fits a phone", async (context) => {
       await page.goto(`${base}/#/account/${M2}`, { waitUntil: "load" });
       await page.waitForFunction(() => document.querySelector("#account table"));
-      expect(await page.$eval("#account", (e) => (e as HTMLElement).innerText)).toMatch(/No history yet/);
+      expect(await page.$eval("#account", (e) => (e as unknown as PageElement).innerText)).toMatch(/No history yet/);
       await page.evaluate((login) => {
         location.hash = `#/account/${login}`;
       }, UNKNOWN);
       await page.waitForFunction(() =>
-        /No data for/.test((document.querySelector("#account") as HTMLElement).innerText),
+        /No data for/.test((document.querySelector("#account") as PageElement).innerText),
       );
 
       await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1 });
