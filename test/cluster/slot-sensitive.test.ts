@@ -291,7 +291,6 @@ function chartsSuite(target: Target): void {
       it(`${tagged ? "{tagged}" : "untagged"} prefix: 60 miners sampled in script batches, the lease held, series read back`, async () => {
         const client = target.client();
         const p = freshPrefix(target, tagged);
-        const keys = new PoolKeys(p);
         const nowS = 1_700_000_000;
         const settings = {
           intervalSeconds: 600,

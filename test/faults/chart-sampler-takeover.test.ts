@@ -45,6 +45,13 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, what: stri
   }
 }
 
+/** The first of `processes` that has logged the lease's acquisition, once one has. */
+async function acquirer(processes: readonly CliProcess[], what: string, ms: number): Promise<CliProcess> {
+  const find = () => processes.find((cli) => ACQUIRED.test(cli.stdout()));
+  await waitUntil(() => find() !== undefined, what, ms);
+  return find() as CliProcess;
+}
+
 describe("three API processes on one Redis: one samples the charts, another takes over when it dies", () => {
   it("SIGKILL the sampler: another acquires the lease within it; no sample doubled, none missing", async ({
     annotate,
@@ -60,28 +67,18 @@ describe("three API processes on one Redis: one samples the charts, another take
     const processes: CliProcess[] = [0, 1, 2].map(() => startCli(["serve", "--config", config]));
     await Promise.all(processes.map((cli) => cli.waitFor(/API listening on /, 30_000)));
 
-    let leader: CliProcess | undefined;
-    await waitUntil(
-      () => (leader = processes.find((cli) => ACQUIRED.test(cli.stdout()))) !== undefined,
-      "a sampler",
-      10_000,
-    );
+    const leader = await acquirer(processes, "a sampler", 10_000);
     await waitUntil(async () => (await redis.zcard(keys.poolChart())) >= 2, "two samples", 15_000);
     // Only one of the three ever held the lease.
     expect(processes.filter((cli) => ACQUIRED.test(cli.stdout()))).toEqual([leader]);
 
-    const sampler = leader as CliProcess;
+    const sampler = leader;
     const before = await series(keys.poolChart());
     sampler.child.kill("SIGKILL"); // no release, no goodbye: the lease runs out by itself
     const killedAt = Date.now();
     await sampler.exited;
     const survivors = processes.filter((cli) => cli !== sampler);
-    let taker: CliProcess | undefined;
-    await waitUntil(
-      () => (taker = survivors.find((cli) => ACQUIRED.test(cli.stdout()))) !== undefined,
-      "a survivor to take the lease",
-      LEASE_MS + 3000,
-    );
+    const taker = await acquirer(survivors, "a survivor to take the lease", LEASE_MS + 3000);
     const takeoverMs = Date.now() - killedAt;
     // Within the lease (plus a collection and scheduling on a busy machine).
     expect(takeoverMs).toBeLessThan(LEASE_MS + 1500);

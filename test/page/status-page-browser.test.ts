@@ -139,6 +139,15 @@ describe.skipIf(skip !== undefined)(
       if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     });
 
+    /**
+     * The text a user sees in `selector`: innerText, with the line breaks between a tile's
+     * label and its value and the CSS upper-casing (textContent runs them together).
+     */
+    function shown(selector: string): Promise<string> {
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
+      return page.$eval(selector, (e) => (e as unknown as PageElement).innerText);
+    }
+
     /** A full-page screenshot under test/.tmp/status-page, attached to the test's output. */
     async function screenshot(context: TestContext, name: string): Promise<void> {
       const path = join(SHOTS, `${name}.png`);
@@ -157,7 +166,7 @@ describe.skipIf(skip !== undefined)(
         minersTotal: number;
         hashrateUncertainty: { relativeError: number };
       };
-      const totals = await page.$eval("#totals", (e) => (e as unknown as PageElement).innerText);
+      const totals = await shown("#totals");
       expect(totals).toContain(fmtHashrate(stats.hashrate));
       expect(totals).toMatch(new RegExp(`± ${(stats.hashrateUncertainty.relativeError * 100).toFixed(1)}%`));
       expect(totals).toMatch(new RegExp(`Miners online\\s+${stats.minersTotal}\\b`, "i"));
@@ -173,12 +182,13 @@ describe.skipIf(skip !== undefined)(
         expect(chart).toEqual({ points: 24, line: 24, role: "img", title: expect.stringMatching(/over time$/) });
       }
       const blocks = await page.$$eval("#blocks tbody tr", (rows) =>
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
         rows.map((row) => [...(row as unknown as PageElement).cells].map((cell) => cell.innerText)),
       );
       expect(blocks).toHaveLength(7);
       expect(blocks[0]?.slice(0, 3)).toEqual(["18,599,977", "5 min ago", "pending"]);
       expect(blocks.find((row) => row[0] === "18,599,447")?.[2]).toBe("orphan");
-      const luck = await page.$eval("#luck", (e) => (e as unknown as PageElement).innerText);
+      const luck = await shown("#luck");
       expect(luck).toMatch(/Chance of luck this bad/);
       await screenshot(context, "pool");
     });
@@ -204,21 +214,19 @@ describe.skipIf(skip !== undefined)(
       expect(workers).toContain(XSS);
       expect(await page.$$eval("img", (images) => images.length)).toBe(0);
       expect(await page.evaluate(() => window.__xss)).toBeUndefined();
-      expect(await page.$eval("#account", (e) => (e as unknown as PageElement).innerText)).toMatch(
-        /Hashrate \(short\)\s+[\d.]+ [KMG]H\/s\s*± \d/i,
-      );
+      expect(await shown("#account")).toMatch(/Hashrate \(short\)\s+[\d.]+ [KMG]H\/s\s*± \d/i);
       await screenshot(context, "account");
     });
 
     it("says when there is no history, no data for an address, and fits a phone", async (context) => {
       await page.goto(`${base}/#/account/${M2}`, { waitUntil: "load" });
       await page.waitForFunction(() => document.querySelector("#account table"));
-      expect(await page.$eval("#account", (e) => (e as unknown as PageElement).innerText)).toMatch(/No history yet/);
+      expect(await shown("#account")).toMatch(/No history yet/);
       await page.evaluate((login) => {
         location.hash = `#/account/${login}`;
       }, UNKNOWN);
       await page.waitForFunction(() =>
-        /No data for/.test((document.querySelector("#account") as PageElement).innerText),
+        /No data for/.test((document.querySelector("#account") as PageElement).textContent ?? ""),
       );
 
       await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1 });
