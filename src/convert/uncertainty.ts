@@ -16,13 +16,21 @@ import type { HashrateUncertainty } from "../model/rows.js";
  * @packageDocumentation
  */
 
-/** Fixed-point scale of the relative error when it scales a bigint hashrate. */
+/** Fixed-point scale of the relative error when it scales a hashrate beyond 2^53. */
 const SCALE = 1_000_000_000_000n;
 
-/** The ±1σ range of `hashrate` for a relative error, in exact bigint arithmetic on the hashrate. */
-function range(hashrate: bigint, shares: number, relativeError: number | null): HashrateUncertainty {
+/**
+ * The ±1σ range of `hashrate` for a relative error. The range is a statistical estimate,
+ * so its half-width may come from a float; the hashrate it is added to stays exact. Below
+ * 2^53 (any real pool) one float product does it, which matters at 20,000 miners every
+ * collection; beyond, a fixed-point bigint product keeps the width's digits.
+ */
+function range(hashrate: bigint, value: number, shares: number, relativeError: number | null): HashrateUncertainty {
   if (relativeError === null) return { shares, relativeError, low: hashrate, high: hashrate };
-  const delta = (hashrate * BigInt(Math.round(relativeError * Number(SCALE)))) / SCALE;
+  const delta =
+    value <= Number.MAX_SAFE_INTEGER
+      ? BigInt(Math.trunc(value * relativeError))
+      : (hashrate * BigInt(Math.round(relativeError * Number(SCALE)))) / SCALE;
   return { shares, relativeError, low: hashrate > delta ? hashrate - delta : 0n, high: hashrate + delta };
 }
 
@@ -31,7 +39,8 @@ function range(hashrate: bigint, shares: number, relativeError: number | null): 
  * `null` (and a range of the hashrate itself) when the hashrate or the count is 0.
  */
 export function shareUncertainty(hashrate: bigint, shares: number): HashrateUncertainty {
-  return range(hashrate, shares, shares > 0 && hashrate > 0n ? 1 / Math.sqrt(shares) : null);
+  const value = Number(hashrate);
+  return range(hashrate, value, shares, shares > 0 && value > 0 ? 1 / Math.sqrt(shares) : null);
 }
 
 /** Adds up the uncertainties of the parts of a summed hashrate (their variances add). */
@@ -48,6 +57,6 @@ export class UncertaintySum {
   /** The uncertainty of `total`, the sum of the parts' hashrates. */
   of(total: bigint): HashrateUncertainty {
     const value = Number(total);
-    return range(total, this.shares, value > 0 && this.shares > 0 ? Math.sqrt(this.variance) / value : null);
+    return range(total, value, this.shares, value > 0 && this.shares > 0 ? Math.sqrt(this.variance) / value : null);
   }
 }
