@@ -13,6 +13,9 @@ import type { HashrateUncertainty } from "../model/rows.js";
  * difficulty (the original proxy gives every share of a port the same one), and too
  * narrow by `√(n / n_eff)` for one login or worker mixing ports of different difficulty.
  * Sums over miners or workers of different difficulties are exact either way.
+ *
+ * Every relative error is a finite number or `null` (no shares, a hashrate of 0 or less,
+ * or a sum beyond float64), so the JSON can always print it.
  * @packageDocumentation
  */
 
@@ -43,20 +46,37 @@ export function shareUncertainty(hashrate: bigint, shares: number): HashrateUnce
   return range(hashrate, value, shares, shares > 0 && value > 0 ? 1 / Math.sqrt(shares) : null);
 }
 
-/** Adds up the uncertainties of the parts of a summed hashrate (their variances add). */
+/**
+ * Adds up the uncertainties of the parts of a summed hashrate (their variances add). The
+ * standard deviation is accumulated as a scaled sum of squares (as `Math.hypot` does), so
+ * no part's square overflows; a part or a total beyond float64's range (only hostile data
+ * gets there) leaves the sum's relative error unknown (`null`) rather than wrong.
+ */
 export class UncertaintySum {
-  private variance = 0;
+  /** The largest part's σ so far, and Σ (σᵢ / scale)². */
+  private scale = 0;
+  private scaled = 0;
+  private overflow = false;
   private shares = 0;
 
   /** Adds one part: its hashrate and its uncertainty. */
   add(hashrate: bigint, part: HashrateUncertainty): void {
     this.shares += part.shares;
-    if (part.relativeError !== null) this.variance += (Number(hashrate) * part.relativeError) ** 2;
+    if (part.relativeError === null) return;
+    const sigma = Number(hashrate) * part.relativeError;
+    if (!Number.isFinite(sigma)) this.overflow = true;
+    else if (sigma > this.scale) {
+      this.scaled = this.scaled * (this.scale / sigma) ** 2 + 1;
+      this.scale = sigma;
+    } else if (sigma > 0) {
+      this.scaled += (sigma / this.scale) ** 2;
+    }
   }
 
   /** The uncertainty of `total`, the sum of the parts' hashrates. */
   of(total: bigint): HashrateUncertainty {
     const value = Number(total);
-    return range(total, value, this.shares, value > 0 && this.shares > 0 ? Math.sqrt(this.variance) / value : null);
+    const known = value > 0 && Number.isFinite(value) && this.shares > 0 && !this.overflow;
+    return range(total, value, this.shares, known ? (this.scale * Math.sqrt(this.scaled)) / value : null);
   }
 }

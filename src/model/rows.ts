@@ -88,7 +88,10 @@ export type StringIntMap = ReadonlyMap<string, bigint | string>;
 export interface HashrateUncertainty {
   /** Shares behind the estimate. */
   readonly shares: number;
-  /** The ±1σ relative error (`1/√shares` for one miner or worker); `null` when the hashrate is 0. */
+  /**
+   * The ±1σ relative error (`1/√shares` for one miner or worker); `null` without shares,
+   * for a hashrate of 0, or for a sum beyond float64's range (junk data).
+   */
   readonly relativeError: number | null;
   /** `hashrate × (1 − relativeError)`, at least 0: the lower end of the ±1σ range. */
   readonly low: bigint;

@@ -81,3 +81,26 @@ describe("the ±1σ of a hashrate", () => {
     expect(result.currentHashrateUncertainty.relativeError).toBeCloseTo(Math.hypot(35 / 8, 41 / 5) / 76, 14);
   });
 });
+
+describe("the ±1σ of hostile numbers", () => {
+  it("never throws and never gives a NaN: beyond float64 a sum's error is unknown", () => {
+    const huge = 10n ** 400n;
+    expect(shareUncertainty(huge, 100)).toEqual({
+      shares: 100,
+      relativeError: 0.1,
+      low: huge - huge / 10n,
+      high: huge + huge / 10n,
+    });
+    const sum = new UncertaintySum();
+    sum.add(huge, shareUncertainty(huge, 100));
+    sum.add(5n, shareUncertainty(5n, 1));
+    expect(sum.of(huge + 5n)).toEqual({ shares: 101, relativeError: null, low: huge + 5n, high: huge + 5n });
+    // Parts whose squares would overflow (1e200²) but whose σ does not: still exact enough.
+    const big = 10n ** 200n;
+    const both = new UncertaintySum();
+    both.add(big, shareUncertainty(big, 4));
+    both.add(big, shareUncertainty(big, 4));
+    expect(both.of(2n * big).relativeError).toBeCloseTo(Math.SQRT2 / 4, 12); // √(2 · (big/2)²) / 2big
+    expect(shareUncertainty(-7n, 3).relativeError).toBeNull();
+  });
+});
