@@ -192,7 +192,9 @@ export class StatsCache implements StatsSource {
     await this.tail;
     await this.accounts.idle();
     await this.nodeRead?.catch(() => undefined);
-    if (this.leader) {
+    if (this.samples) {
+      // The store knows whether it holds the lease (a turn that failed after acquiring it
+      // still does): releasing costs nothing when it does not.
       this.leader = false;
       await Promise.resolve()
         .then(() => this.charts?.release())
