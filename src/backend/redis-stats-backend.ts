@@ -1,8 +1,15 @@
+import {
+  type ChartStoreOptions,
+  type ChartStoreSource,
+  RedisChartStore,
+  resolveChartStoreOptions,
+} from "../charts/redis-chart-store.js";
 import { MalformedTally } from "../convert/malformed.js";
 import { finalizeMiners } from "../convert/miners.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
 import { PoolKeys } from "../keys/pool-keys.js";
+import type { ChartSettings, ChartStore } from "../model/charts.js";
 import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 import type { MalformedEvent } from "../model/malformed.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
@@ -61,6 +68,8 @@ export interface RedisStatsBackendOptions {
    * @defaultValue true
    */
   readonly atomicReads?: boolean;
+  /** Tuning of the chart stores made by {@link RedisStatsBackend.chartStore}. */
+  readonly charts?: ChartStoreOptions;
 }
 
 /**
@@ -99,6 +108,7 @@ export class RedisStatsBackend implements StatsBackend {
   private readonly windowOptions: ResolvedHashrateWindowOptions;
   /** Whether reads are MULTIs (`atomicReads`). */
   private readonly atomic: boolean;
+  private readonly chartOptions: Required<ChartStoreOptions>;
   /** The window `collectStats` keeps when it is called with a duration. */
   private ownWindow: HashrateWindowReader | undefined;
   private latestRead: HashrateReadReport | undefined;
@@ -113,6 +123,7 @@ export class RedisStatsBackend implements StatsBackend {
     this.scanCount = positiveInteger("scanCount", options.scanCount ?? 100);
     this.windowOptions = resolveHashrateWindowOptions(options.hashrate);
     this.atomic = booleanOption("atomicReads", options.atomicReads ?? true);
+    this.chartOptions = resolveChartStoreOptions(options.charts);
   }
 
   /** How the latest `collectStats` read its window (of any window of this backend). */
@@ -256,6 +267,29 @@ export class RedisStatsBackend implements StatsBackend {
     const tally = this.tally();
     const { removed, minerKeys } = await runPurge(this.redis, this.keys, args, tally);
     return { removed, minerKeys, malformed: tally.snapshot() };
+  }
+
+  /**
+   * The pool's chart series in etclabscore/open-etc-pool's layout (`P:charts:pool`,
+   * `P:charts:miner:<login>`), read in bounded chunks and sampled under a lease, for a
+   * `StatsCache` with `charts.enabled` (which makes its own) or a host that drives the
+   * sampling itself. Each store is one candidate for the lease, with a token of its own.
+   * Sampling writes, so it needs the master; reads work on a replica.
+   *
+   * @throws {@link InvalidArgumentError} for bad settings
+   */
+  chartStore(settings: ChartSettings): ChartStore {
+    return new RedisChartStore(this.chartSource(), settings, this.chartOptions);
+  }
+
+  private chartSource(): ChartStoreSource {
+    return {
+      client: this.redis,
+      keys: this.keys,
+      atomic: this.atomic,
+      chunkSize: this.windowOptions.resyncChunkSize,
+      onMalformed: this.onMalformed,
+    };
   }
 
   /** A new tally for one read. */

@@ -1,4 +1,5 @@
 import type { Account } from "../model/account.js";
+import type { ChartStore, MinerCharts } from "../model/charts.js";
 import type { MalformedCounts } from "../model/malformed.js";
 import type { MinerStats, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
@@ -12,7 +13,8 @@ export interface AccountReadSettings {
 
 /**
  * One refresh, in the original's order: `EXISTS`, then the miner stats, then the workers
- * stats. Resolves to `undefined` when the miner does not exist; rejects (typically with
+ * stats (and, with charts, the miner's series, read alongside them). Resolves to
+ * `undefined` when the miner does not exist; rejects (typically with
  * `BackendUnavailableError`) when Redis fails.
  * @internal
  */
@@ -21,11 +23,15 @@ export async function loadAccount(
   settings: AccountReadSettings,
   login: string,
   updatedAt: number,
+  charts?: ChartStore,
 ): Promise<Account | undefined> {
   if (!(await backend.minerExists(login))) return undefined;
   const miner = await backend.getMinerStats(login, settings.payments);
-  const workers = await backend.collectWorkersStats(settings.hashrateWindowMs, settings.hashrateLargeWindowMs, login);
-  return mergeAccount(login, miner, workers, settings.payments, updatedAt);
+  const [workers, series] = await Promise.all([
+    backend.collectWorkersStats(settings.hashrateWindowMs, settings.hashrateLargeWindowMs, login),
+    charts?.readMiner(login, updatedAt),
+  ]);
+  return mergeAccount(login, miner, workers, settings.payments, updatedAt, series);
 }
 
 /** The merged account (the original merges the two maps and adds `pageSize`). @internal */
@@ -35,8 +41,10 @@ export function mergeAccount(
   workers: WorkersStats,
   pageSize: number,
   updatedAt: number,
+  charts?: MinerCharts,
 ): Account {
   return {
+    ...(charts === undefined ? {} : { charts }),
     login,
     stats: miner.stats,
     payments: miner.payments,
@@ -47,10 +55,12 @@ export function mergeAccount(
     workersOnline: workers.workersOnline,
     workersOffline: workers.workersOffline,
     currentHashrate: workers.currentHashrate,
+    currentHashrateUncertainty: workers.currentHashrateUncertainty,
     hashrate: workers.hashrate,
+    hashrateUncertainty: workers.hashrateUncertainty,
     pageSize,
     updatedAt,
-    malformed: mergeCounts(miner.malformed, workers.malformed),
+    malformed: mergeCounts(mergeCounts(miner.malformed, workers.malformed), charts?.malformed ?? {}),
   };
 }
 

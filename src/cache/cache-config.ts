@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import { parseDuration } from "../go/duration.js";
-import type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
+import type {
+  ChartsConfig,
+  ResolvedChartsConfig,
+  ResolvedStatsCacheConfig,
+  StatsCacheConfig,
+} from "../model/config.js";
 import type { Milliseconds } from "../time/units.js";
 
 /**
@@ -15,7 +20,12 @@ export const STATS_CACHE_CONFIG_DEFAULTS = Object.freeze({
   blocks: 50,
   purgeOnly: false,
   purgeInterval: "10m",
+  charts: Object.freeze({ enabled: false, interval: "10m", retention: "24h" }),
+  uncertainty: false,
 } as const);
+
+/** The chart lease when `charts.lease` is not given: 30 s, or three collections when that is longer. */
+export const DEFAULT_CHART_LEASE_MS = 30_000;
 
 /** The longest period a loop accepts: Node's timers turn any longer delay into 1 ms, which would make a loop spin. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
@@ -30,11 +40,12 @@ export function resolveStatsCacheConfig(config: StatsCacheConfig): ResolvedStats
     throw new InvalidArgumentError("config", "must be the `api` section object of config.json");
   }
   const d = STATS_CACHE_CONFIG_DEFAULTS;
+  const statsCollectIntervalMs = timerDelay(
+    "statsCollectInterval",
+    orDefault(config.statsCollectInterval, d.statsCollectInterval),
+  );
   return Object.freeze({
-    statsCollectIntervalMs: timerDelay(
-      "statsCollectInterval",
-      orDefault(config.statsCollectInterval, d.statsCollectInterval),
-    ),
+    statsCollectIntervalMs,
     hashrateWindowMs: window("hashrateWindow", orDefault(config.hashrateWindow, d.hashrateWindow)),
     hashrateLargeWindowMs: window("hashrateLargeWindow", orDefault(config.hashrateLargeWindow, d.hashrateLargeWindow)),
     luckWindow: luckWindow(config.luckWindow === undefined ? d.luckWindow : config.luckWindow),
@@ -42,7 +53,44 @@ export function resolveStatsCacheConfig(config: StatsCacheConfig): ResolvedStats
     blocks: rowCount("blocks", orDefault(config.blocks, d.blocks)),
     purgeOnly: flag("purgeOnly", orDefault(config.purgeOnly, d.purgeOnly)),
     purgeIntervalMs: timerDelay("purgeInterval", orDefault(config.purgeInterval, d.purgeInterval)),
+    charts: charts(config.charts, statsCollectIntervalMs),
+    uncertainty: flag("uncertainty", orDefault(config.uncertainty, d.uncertainty)),
   });
+}
+
+/**
+ * The `charts` section: every field is checked even when `enabled` is false, so a typo
+ * shows before charts are switched on. `null` when charts are off.
+ */
+function charts(value: ChartsConfig | null | undefined, statsCollectIntervalMs: number): ResolvedChartsConfig | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      "charts",
+      `must be an object such as {"enabled": true, "interval": "10m", "retention": "24h"}, got ${describe(value)}`,
+    );
+  }
+  const d = STATS_CACHE_CONFIG_DEFAULTS.charts;
+  const enabled = flag("charts.enabled", orDefault(value.enabled, d.enabled));
+  const intervalMs = durationField("charts.interval", orDefault(value.interval, d.interval));
+  if (intervalMs < 1000) {
+    throw new InvalidArgumentError("charts.interval", "must be at least 1s (samples are whole seconds apart)");
+  }
+  const retentionMs = durationField("charts.retention", orDefault(value.retention, d.retention));
+  if (Math.trunc(retentionMs / 1000) < Math.trunc(intervalMs / 1000)) {
+    throw new InvalidArgumentError("charts.retention", "must be at least the interval (it would keep no sample)");
+  }
+  const leaseMs =
+    value.lease === undefined
+      ? (Math.max(DEFAULT_CHART_LEASE_MS, 3 * statsCollectIntervalMs) as Milliseconds)
+      : durationField("charts.lease", value.lease);
+  if (leaseMs <= statsCollectIntervalMs) {
+    throw new InvalidArgumentError(
+      "charts.lease",
+      `must be longer than statsCollectInterval (${statsCollectIntervalMs}ms): every collection renews it`,
+    );
+  }
+  return enabled ? Object.freeze({ intervalMs, retentionMs, leaseMs: Math.ceil(leaseMs) as Milliseconds }) : null;
 }
 
 /** A missing field takes its default; `null` is not "missing" (it is rejected, except for `luckWindow`). */

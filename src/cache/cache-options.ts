@@ -54,6 +54,13 @@ export interface StatsCacheOptions {
    * @defaultValue the `statsCollectInterval`
    */
   readonly readyTimeout?: DurationInput;
+  /**
+   * Whether this instance competes for the chart sampler lease and writes the samples
+   * (with `charts.enabled`). Off, it reads and serves the charts another instance writes:
+   * for an instance on a read-only replica, which must never write.
+   * @defaultValue the `purge` option (an instance told not to purge is one that must not write)
+   */
+  readonly sampleCharts?: boolean;
 }
 
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
@@ -65,6 +72,7 @@ export interface ResolvedStatsCacheOptions {
   readonly staleWhileRevalidate: boolean;
   readonly purge: boolean;
   readonly readyTimeoutMs: number;
+  readonly sampleCharts: boolean;
 }
 
 /** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
@@ -105,8 +113,13 @@ export function resolveStatsCacheOptions(
     throw new InvalidArgumentError("purge", `must be true or false, got ${describe(purge)}`);
   if (!purge && config.purgeOnly)
     throw new InvalidArgumentError("purge", "false with purgeOnly would leave nothing to do");
+  const sampleCharts = options.sampleCharts ?? purge;
+  if (typeof sampleCharts !== "boolean") {
+    throw new InvalidArgumentError("sampleCharts", `must be true or false, got ${describe(sampleCharts)}`);
+  }
   return Object.freeze({
     purge,
+    sampleCharts,
     maxAccounts: bound("maxAccounts", options.maxAccounts ?? d.maxAccounts),
     evictAfterIntervals,
     notFoundTtlMs:

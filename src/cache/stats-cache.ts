@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { AccountResult } from "../model/account.js";
+import type { ChartSampleReport, ChartStore, PoolCharts } from "../model/charts.js";
 import type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
 import type {
   StatsCacheErrorEvent,
@@ -12,6 +13,7 @@ import type { NodeStates } from "../model/results.js";
 import type { StatsBackend, StatsSource } from "../model/seams.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
+import type { Milliseconds, Seconds } from "../time/units.js";
 import { AccountCache, type AccountCacheCounts, type AccountCacheSizes } from "./account-cache.js";
 import { loadAccount, normalizeLogin } from "./account-loader.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
@@ -20,7 +22,19 @@ import { deepFreeze } from "./deep-freeze.js";
 import { TypedEmitter } from "./typed-emitter.js";
 
 type Timer = ReturnType<typeof setTimeout>;
-type LoopJob = "collect" | "purge";
+type LoopJob = Extract<StatsCacheOperation, "collect" | "purge">;
+
+/** The backend's chart store for the resolved `charts` section. */
+function chartStoreOf(backend: StatsBackend, charts: NonNullable<ResolvedStatsCacheConfig["charts"]>): ChartStore {
+  if (typeof backend.chartStore !== "function") {
+    throw new InvalidArgumentError("charts.enabled", "needs a backend with chartStore() (RedisStatsBackend has it)");
+  }
+  return backend.chartStore({
+    intervalSeconds: Math.trunc(charts.intervalMs / 1000) as Seconds,
+    retentionSeconds: Math.trunc(charts.retentionMs / 1000) as Seconds,
+    leaseMs: charts.leaseMs as Milliseconds,
+  });
+}
 
 /**
  * The statistics a pool's API serves, kept fresh in memory: the part of open-ethereum-pool's
@@ -35,6 +49,9 @@ type LoopJob = "collect" | "purge";
  * - `getAccount(login)` serves a miner's account from a bounded, single-flight cache.
  * - `getNodeStates()` reads the proxies' live node states, one read shared by every
  *   concurrent caller.
+ * - With `charts.enabled`, each collection also reads the pool's chart series (kept in
+ *   the snapshot as `charts`) and, on the instance holding the sampler lease, samples
+ *   the pool and every miner once per `charts.interval`; accounts carry their series.
  *
  * Nothing it runs on its own can reject unhandled, whatever Redis does.
  *
@@ -74,6 +91,12 @@ export class StatsCache implements StatsSource {
   private readonly readyTimeoutMs: number;
   /** The node-state read in flight, shared by its concurrent callers. */
   private nodeRead: Promise<NodeStates> | undefined;
+  /** The chart series and the sampler, with `charts.enabled` (never in `purgeOnly` mode). */
+  private readonly charts: ChartStore | undefined;
+  /** Whether this instance samples (the `sampleCharts` option). */
+  private readonly samples: boolean;
+  /** Whether the latest sampling turn held the lease. */
+  private leader = false;
 
   /**
    * @param backend - the reads and the clock, usually a `RedisStatsBackend`; the cache never closes its connection
@@ -92,6 +115,9 @@ export class StatsCache implements StatsSource {
     this.window = this.config.purgeOnly ? undefined : backend.hashrateWindow(this.config.hashrateWindowMs);
     this.purges = settings.purge;
     this.readyTimeoutMs = settings.readyTimeoutMs;
+    this.charts =
+      this.config.charts === null || this.config.purgeOnly ? undefined : chartStoreOf(backend, this.config.charts);
+    this.samples = settings.sampleCharts && this.charts !== undefined;
     this.accounts = new AccountCache(
       {
         now: this.now,
@@ -102,7 +128,7 @@ export class StatsCache implements StatsSource {
         maxNotFound: settings.maxNotFound,
         staleWhileRevalidate: settings.staleWhileRevalidate,
       },
-      (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt),
+      (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt, this.charts),
       (login, error, at) => this.events.emit("error", { operation: "account", error, at, login }),
     );
   }
@@ -157,7 +183,9 @@ export class StatsCache implements StatsSource {
   /**
    * Stops the loops: clears the timers, then waits for the collection or purge in progress
    * and for account refreshes in flight (a running Redis read is not cancelled; give the
-   * connection a `commandTimeout` to bound it). Never rejects; calling it again is harmless.
+   * connection a `commandTimeout` to bound it), and gives the chart sampler lease up if
+   * this instance holds it, so another takes over at once. Never rejects; calling it
+   * again is harmless.
    */
   async stop(): Promise<void> {
     this.starting = undefined;
@@ -169,6 +197,14 @@ export class StatsCache implements StatsSource {
     await this.tail;
     await this.accounts.idle();
     await this.nodeRead?.catch(() => undefined);
+    if (this.samples) {
+      // The store knows whether it holds the lease (a turn that failed after acquiring it
+      // still does): releasing costs nothing when it does not.
+      this.leader = false;
+      await Promise.resolve()
+        .then(() => this.charts?.release())
+        .catch((error: unknown) => this.chartsFailed(error, this.safeNow()));
+    }
   }
 
   /**
@@ -267,21 +303,68 @@ export class StatsCache implements StatsSource {
     }
   }
 
-  /** The original's collectStats: both reads succeed, or the previous snapshot stays. */
+  /**
+   * The original's collectStats: both reads succeed, or the previous snapshot stays. With
+   * charts, the pool series is read too (a failure keeps the previous one), and once the
+   * snapshot is out, the sampler's turn runs.
+   */
   private async collect(at: number): Promise<void> {
     const { blocks, payments, luckWindow } = this.config;
     const stats = await this.backend.collectStats(this.window ?? this.config.hashrateWindowMs, blocks, payments);
     const luck = luckWindow.length > 0 ? await this.backend.collectLuckStats(luckWindow) : null;
+    const charts = this.charts === undefined ? undefined : await this.readCharts(this.charts, stats.now);
     const snapshot: StatsSnapshot = deepFreeze({
       version: this.version + 1,
       collectedAt: at,
       durationMs: Math.max(0, this.now() - at),
       stats,
       luck,
+      ...(charts === undefined ? {} : { charts }),
     });
     this.version = snapshot.version;
     this.current = snapshot;
     this.events.emit("collected", snapshot);
+    if (this.samples) await this.sampleCharts(this.charts as ChartStore, snapshot);
+  }
+
+  /** The pool series; on failure the previous snapshot's (reported, never thrown). */
+  private async readCharts(store: ChartStore, nowMs: number): Promise<PoolCharts | undefined> {
+    try {
+      return await store.readPool(nowMs);
+    } catch (error) {
+      this.chartsFailed(error, nowMs);
+      return this.current?.charts;
+    }
+  }
+
+  /** One sampling turn from the snapshot's numbers; failures are reported, never thrown. */
+  private async sampleCharts(store: ChartStore, snapshot: StatsSnapshot): Promise<void> {
+    let report: ChartSampleReport;
+    try {
+      report = await store.sample(snapshot.stats);
+    } catch (error) {
+      this.chartsFailed(error, snapshot.stats.now);
+      return;
+    }
+    const changed = report.leader !== this.leader;
+    this.leader = report.leader;
+    if (changed || report.outcome === "sampled" || report.outcome === "lease-lost") {
+      this.events.emit("sampled", deepFreeze(report));
+    }
+  }
+
+  /** The clock, or NaN if a host's clock throws (a report must not fail). */
+  private safeNow(): number {
+    try {
+      return this.now();
+    } catch {
+      return Number.NaN;
+    }
+  }
+
+  /** A chart failure: an `error` event only (the snapshot, and `lastError`, are not the charts'). */
+  private chartsFailed(error: unknown, at: number): void {
+    this.events.emit("error", Object.freeze({ operation: "charts", error, at }));
   }
 
   private async purge(at: number): Promise<void> {
@@ -290,7 +373,7 @@ export class StatsCache implements StatsSource {
     this.events.emit("purged", deepFreeze({ result, at, durationMs: Math.max(0, this.now() - at) }));
   }
 
-  private fail(operation: Exclude<StatsCacheOperation, "account">, error: unknown, at: number): void {
+  private fail(operation: LoopJob, error: unknown, at: number): void {
     const event: StatsCacheErrorEvent = Object.freeze({ operation, error, at });
     this.failures[operation] = event;
     this.events.emit("error", event);

@@ -5,6 +5,7 @@ import { StatsCache } from "../cache/stats-cache.js";
 import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
 import type { PoolStatsMetrics } from "../metrics/metric-set.js";
 import type { StatsCacheConfig } from "../model/config.js";
+import { withStatusPage } from "../page/status-page.js";
 import { CliError } from "./cli-error.js";
 import type { FailureLog } from "./failure-log.js";
 import { GuardedBackend } from "./guarded-backend.js";
@@ -29,6 +30,8 @@ export interface ApiServiceSettings {
   readonly purge?: boolean;
   /** `GET /metrics`: on the API's port (`listen` undefined) or its own; `undefined` for none. */
   readonly metrics?: { readonly listen: HostPort | undefined } | undefined;
+  /** Serve the built-in status page at `/` (`api.statusPage`). @defaultValue false */
+  readonly statusPage?: boolean;
 }
 
 /** How long `stop()` lets requests in flight finish before closing their connections. */
@@ -81,12 +84,13 @@ export class ApiService {
           onError: (event) => requestFailed(settings, event, metrics),
         });
         // In purge-only mode the original serves no HTTP: only /metrics, when asked.
-        const routes = purgeOnly ? notFound : api;
+        const routes = purgeOnly ? notFound : settings.statusPage === true ? withStatusPage(api) : api;
         const listener =
           metrics === undefined
             ? routes
             : metrics.instrument(ownMetrics === undefined ? withMetrics(routes, metrics) : routes);
         url = await listen(servers, listener, settings.listen, log, purgeOnly ? "Metrics" : "API");
+        if (!purgeOnly && settings.statusPage === true) log.info(`Status page on ${url}/`);
         if (metrics !== undefined && ownMetrics === undefined) metricsUrl = `${url}/metrics`;
       }
       if (metrics !== undefined && ownMetrics !== undefined) {

@@ -15,7 +15,11 @@ import { describeRedis, redisConfig } from "./redis-config.js";
 import { RedisLink } from "./redis-link.js";
 import { shutdownSignal } from "./shutdown-signal.js";
 
-/** The demo's `api` section: the example config's, collecting every 2 s to look alive. */
+/**
+ * The demo's `api` section: the example config's, collecting every 2 s to look alive,
+ * with charts sampled every 5 s (the fork's front end and the status page draw both
+ * charts within seconds) and the uncertainty fields on.
+ */
 const DEMO_API: StatsCacheConfig = Object.freeze({
   statsCollectInterval: "2s",
   hashrateWindow: "30m",
@@ -24,6 +28,8 @@ const DEMO_API: StatsCacheConfig = Object.freeze({
   payments: 30,
   blocks: 50,
   purgeInterval: "1m",
+  charts: Object.freeze({ enabled: true, interval: "5s", retention: "1h" }),
+  uncertainty: true,
 });
 
 /**
@@ -78,6 +84,7 @@ export async function runDemo(values: OptionValues, env: NodeJS.ProcessEnv = pro
       failures,
       logCollections: false,
       metrics: values.metrics === true ? { listen: undefined } : undefined,
+      statusPage: true,
     });
     if (await service.connect(abort.signal)) {
       pool.start();
@@ -135,7 +142,7 @@ function printUrls(
   const base = service.url as string;
   const paths = ["/api/stats", "/api/miners", "/api/blocks", "/api/payments", `/api/accounts/${login}`, "/health"];
   const lines = [
-    `Demo pool on ${redis} (key prefix "${prefix}"), API on ${base}:`,
+    `Demo pool on ${redis} (key prefix "${prefix}"), status page on ${base}/, API on ${base}:`,
     ...paths.map((path) => `  ${base}${path}`),
     ...(service.metricsUrl === undefined ? [] : [`  ${service.metricsUrl}`]),
     duration === undefined ? "Press Ctrl+C to stop." : `Stopping by itself after ${duration} s.`,

@@ -1,5 +1,7 @@
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import type { DurationInput } from "../go/duration.js";
+import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { ChartSettings, ChartStore } from "../model/charts.js";
 import type { HashrateWindow } from "../model/hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
@@ -65,6 +67,22 @@ export class GuardedBackend implements StatsBackend {
 
   getNodeStates(): Promise<NodeStates> {
     return this.guard("getNodeStates", () => this.inner.getNodeStates());
+  }
+
+  /** The inner backend's chart store, its reads and its sampling (writes) guarded alike. */
+  chartStore(settings: ChartSettings): ChartStore {
+    if (this.inner.chartStore === undefined) {
+      throw new InvalidArgumentError("charts.enabled", "needs a backend with chartStore() (RedisStatsBackend has it)");
+    }
+    const store = this.inner.chartStore(settings);
+    return {
+      settings: store.settings,
+      readPool: (nowMs) => this.guard("readPoolCharts", () => store.readPool(nowMs)),
+      readMiner: (login, nowMs) => this.guard("readMinerCharts", () => store.readMiner(login, nowMs)),
+      sample: (stats) => this.guard("sampleCharts", () => store.sample(stats)),
+      // Giving the lease up on a lost connection is pointless (it expires by itself) and must not throw.
+      release: () => (this.gate.verified ? store.release() : Promise.resolve(false)),
+    };
   }
 
   private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {

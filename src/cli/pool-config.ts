@@ -37,6 +37,8 @@ export interface PoolConfig {
   readonly used: readonly string[];
   /** The fields of those sections that are not, with the reason. */
   readonly ignored: readonly IgnoredField[];
+  /** `api.statusPage`: serve the built-in status page at `/` (not in the original). */
+  readonly statusPage: boolean;
 }
 
 /** A config whose TLS files have been read. @internal */
@@ -45,7 +47,10 @@ export interface LoadedPoolConfig extends PoolConfig {
   readonly tls: ConnectionOptions | undefined;
 }
 
-/** The `api` fields read by StatsCache (the original's), plus `enabled`, `listen` and our `metrics`. */
+/**
+ * The `api` fields read by StatsCache (the original's, plus our `charts` and
+ * `uncertainty`), and `enabled`, `listen` and our `metrics` and `statusPage`.
+ */
 const API_FIELDS = new Set([
   "enabled",
   "listen",
@@ -57,7 +62,10 @@ const API_FIELDS = new Set([
   "luckWindow",
   "payments",
   "blocks",
+  "charts",
+  "uncertainty",
   "metrics",
+  "statusPage",
 ]);
 
 /**
@@ -100,6 +108,9 @@ export function poolConfig(json: unknown, env: NodeJS.ProcessEnv = {}): PoolConf
   if (api.enabled !== undefined && typeof api.enabled !== "boolean") {
     throw new InvalidArgumentError("api.enabled", "must be true or false");
   }
+  if (api.statusPage !== undefined && typeof api.statusPage !== "boolean") {
+    throw new InvalidArgumentError("api.statusPage", "must be true or false");
+  }
   try {
     resolveStatsCacheConfig(api as StatsCacheConfig);
   } catch (error) {
@@ -130,6 +141,7 @@ export function poolConfig(json: unknown, env: NodeJS.ProcessEnv = {}): PoolConf
     metrics: metricsConfig(api.metrics),
     used,
     ignored,
+    statusPage: api.statusPage === true,
   };
 }
 

@@ -71,6 +71,7 @@ export async function runServe(values: OptionValues, env: NodeJS.ProcessEnv): Pr
       failures,
       purge,
       metrics,
+      statusPage: config.statusPage,
     });
     const ended = await Promise.race([service.connect(abort.signal).then(() => stopping), fatalError, stopping]);
     if (ended instanceof CliError) failure = ended;

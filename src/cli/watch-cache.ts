@@ -38,10 +38,19 @@ export function watchCache(cache: StatsCache, watch: CacheWatch): void {
       { removed: result.removed, durationMs },
     );
   });
+  let leading = false;
+  cache.on("sampled", ({ outcome, leader, acquired, at, miners }) => {
+    failures.recovered("charts", "Chart sampling works again");
+    if (acquired) log.info("Chart sampler lease acquired: this instance samples the charts");
+    else if (!leader && leading) log.info("Chart sampler lease lost: another instance samples the charts");
+    leading = leader;
+    if (outcome === "sampled") log.debug(`Charts sampled at ${at}: the pool and ${miners} miners`, { at, miners });
+  });
   cache.on("error", ({ operation, error, login }) => {
     const failure = link.explain(error);
     if (operation === "collect") failures.failed("collect", "Failed to fetch stats from backend", failure);
     else if (operation === "purge") failures.failed("purge", "Failed to purge stale data from backend", failure);
+    else if (operation === "charts") failures.failed("charts", "Failed to read or sample the charts", failure);
     else failures.failed("account", `Failed to refresh account ${login ?? "?"}`, failure);
   });
 }

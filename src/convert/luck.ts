@@ -1,4 +1,5 @@
 import type { BlockRow, LuckRow } from "../model/rows.js";
+import { upperRegularizedGamma } from "./gamma.js";
 
 /**
  * The original's luck rows over `blocks` (immature, then matured, each newest first).
@@ -11,6 +12,9 @@ import type { BlockRow, LuckRow } from "../model/rows.js";
  * difficulty 0, which makes Go fail the whole `/api/blocks` body, or numbers beyond
  * float64) is left out of the `luck` mean; it still counts in the rates. (The backend
  * reports such blocks as `zero-difficulty` or `luck-overflow`.)
+ *
+ * Each row also says how many blocks its mean holds and the probability of a luck at
+ * least that bad by chance: `Q(blocks, Σ shares/difficulty)` (see `LuckRow.probability`).
  *
  * @param windows - positive window sizes; sorted here (the original sorts them at start-up)
  */
@@ -39,10 +43,18 @@ export function convertLuck(blocks: readonly BlockRow[], windows: readonly numbe
       luck: counted > 0 ? sharesDiff / counted : 0,
       uncleRate: total > 0 ? uncles / total : 0,
       orphanRate: total > 0 ? orphans / total : 0,
+      blocks: counted,
+      probability: counted > 0 ? probability(counted, sharesDiff) : null,
     });
     if (total < window) break;
   }
   return rows;
+}
+
+/** `Q(blocks, Σ ratios)`, or `null` where it is not a number (a negative sum: junk data). */
+function probability(blocks: number, ratios: number): number | null {
+  const p = upperRegularizedGamma(blocks, ratios);
+  return Number.isNaN(p) ? null : p;
 }
 
 /**

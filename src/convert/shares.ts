@@ -17,6 +17,10 @@ export interface ShareAggregate {
   sum: bigint;
   /** Σ share difficulty of shares with score ≥ `now − smallWindow` (workers only; equals `sum` for miners). */
   recentSum: bigint;
+  /** How many shares are in `sum`: what the hashrate's uncertainty is computed from. */
+  shares: number;
+  /** How many shares are in `recentSum`. */
+  recentShares: number;
   /** max(0, scores): the original starts it at 0. */
   lastBeat: number;
   /** The original's `startedAt`: the first score in ascending order, where a 0 counts as unset. */
@@ -25,7 +29,7 @@ export interface ShareAggregate {
 
 /** A new, empty aggregate. */
 export function emptyAggregate(): ShareAggregate {
-  return { sum: 0n, recentSum: 0n, lastBeat: 0, startedAt: 0 };
+  return { sum: 0n, recentSum: 0n, shares: 0, recentShares: 0, lastBeat: 0, startedAt: 0 };
 }
 
 /**
@@ -35,7 +39,11 @@ export function emptyAggregate(): ShareAggregate {
  */
 export function addShare(aggregate: ShareAggregate, diff: bigint, score: number, recent: boolean): void {
   aggregate.sum += diff;
-  if (recent) aggregate.recentSum += diff;
+  aggregate.shares++;
+  if (recent) {
+    aggregate.recentSum += diff;
+    aggregate.recentShares++;
+  }
   if (aggregate.lastBeat < score) aggregate.lastBeat = score;
   if (aggregate.startedAt > score || aggregate.startedAt === 0) aggregate.startedAt = score;
 }

@@ -27,3 +27,5 @@ export { buildNotFoundResponse } from "../http/not-found-response.js";
 export { buildPaymentsResponse } from "../http/payments-response.js";
 export { buildStatsResponse } from "../http/stats-response.js";
 export type { StatsSource } from "../model/seams.js";
+export { buildStatusPageResponse, withStatusPage } from "../page/status-page.js";
+export { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from "../page/status-page-html.js";

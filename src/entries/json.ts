@@ -8,6 +8,14 @@
 export { type GoJsonStruct, type GoJsonValue, goQuote, toGoJson } from "../go/json.js";
 export { compareUtf8 } from "../go/utf8-order.js";
 export {
+  chartAveragesToGo,
+  minerChartPointToGo,
+  minerChartsToGo,
+  poolChartPointToGo,
+  poolChartsToGo,
+  uncertaintyToGo,
+} from "../json/chart-shapes.js";
+export {
   accountToGo,
   blocksToGo,
   blockToGo,
@@ -24,3 +32,12 @@ export {
   workersStatsToGo,
   workerToGo,
 } from "../json/compat-shapes.js";
+export {
+  accountWithExtras,
+  type JsonExtras,
+  jsonExtrasOf,
+  luckRowWithExtras,
+  luckWithExtras,
+  minersWithExtras,
+  NO_JSON_EXTRAS,
+} from "../json/extra-fields.js";

@@ -6,11 +6,29 @@
 
 export { HASHRATE_WINDOW_DEFAULTS, type ResolvedHashrateWindowOptions } from "../backend/hashrate-window.js";
 export type { AccountCacheSizes } from "../cache/account-cache.js";
-export { STATS_CACHE_CONFIG_DEFAULTS } from "../cache/cache-config.js";
+export { DEFAULT_CHART_LEASE_MS, STATS_CACHE_CONFIG_DEFAULTS } from "../cache/cache-config.js";
 export { STATS_CACHE_OPTION_DEFAULTS } from "../cache/cache-options.js";
+export { CHART_STORE_DEFAULTS, type ChartStoreOptions } from "../charts/redis-chart-store.js";
 export type { PoolStatsErrorOptions } from "../errors/pool-stats-error.js";
 export type { Account, AccountFound, AccountNotFound, AccountResult } from "../model/account.js";
-export type { ResolvedStatsCacheConfig, StatsCacheConfig } from "../model/config.js";
+export type {
+  ChartAverage,
+  ChartAverages,
+  ChartSampleReport,
+  ChartSeries,
+  ChartSettings,
+  ChartStore,
+  MinerChartPoint,
+  MinerCharts,
+  PoolChartPoint,
+  PoolCharts,
+} from "../model/charts.js";
+export type {
+  ChartsConfig,
+  ResolvedChartsConfig,
+  ResolvedStatsCacheConfig,
+  StatsCacheConfig,
+} from "../model/config.js";
 export type {
   PurgedEvent,
   StatsCacheErrorEvent,
@@ -32,6 +50,7 @@ export type {
 export type {
   AccountPayment,
   BlockRow,
+  HashrateUncertainty,
   LuckRow,
   MinerHashrate,
   MinersHashrate,

@@ -1,6 +1,6 @@
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import { toGoJson } from "../go/json.js";
-import { accountToGo } from "../json/compat-shapes.js";
+import { accountWithExtras, type JsonExtras, jsonExtrasOf } from "../json/extra-fields.js";
 import type { Account } from "../model/account.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
@@ -41,16 +41,16 @@ export async function buildAccountResponse(
   }
   if (!result.found) return apiResponse(404, "");
   const headers = ctx.freshnessHeaders ? freshnessHeaders(result.account.updatedAt, ctx.now) : undefined;
-  return apiResponse(200, accountBody(result.account), headers);
+  return apiResponse(200, accountBody(result.account, jsonExtrasOf(source.config)), headers);
 }
 
 const accountBodies = new WeakMap<Account, Buffer>();
 
-/** An account entry is frozen and replaced on refresh: its body is built once. */
-function accountBody(account: Account): Buffer {
+/** An account entry is frozen and replaced on refresh: its body is built once (with the source's extras). */
+function accountBody(account: Account, extras: JsonExtras): Buffer {
   let body = accountBodies.get(account);
   if (body === undefined) {
-    body = Buffer.from(`${toGoJson(accountToGo(account))}\n`);
+    body = Buffer.from(`${toGoJson(accountWithExtras(account, extras))}\n`);
     accountBodies.set(account, body);
   }
   return body;

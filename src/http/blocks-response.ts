@@ -1,3 +1,4 @@
+import { jsonExtrasOf } from "../json/extra-fields.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
@@ -16,7 +17,7 @@ export function buildBlocksResponse(source: StatsSource, context?: ApiRequestCon
   const ctx = resolveRequestContext(context, source);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
-  const bodies = snapshotBodies(snapshot);
+  const bodies = snapshotBodies(snapshot, jsonExtrasOf(source.config));
   const { body } = bodies.blocks();
   const dropped = bodies.claimLuckReport();
   const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;

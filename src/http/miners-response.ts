@@ -1,3 +1,4 @@
+import { jsonExtrasOf } from "../json/extra-fields.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
@@ -12,7 +13,7 @@ export function buildMinersResponse(source: StatsSource, context?: ApiRequestCon
   const ctx = resolveRequestContext(context, source);
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
-  const { head, tail } = snapshotBodies(snapshot).miners();
+  const { head, tail } = snapshotBodies(snapshot, jsonExtrasOf(source.config)).miners();
   const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;
   return apiResponse(200, `${head}${wholeMs(ctx.now)}${tail}`, headers);
 }

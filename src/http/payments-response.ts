@@ -1,3 +1,4 @@
+import { jsonExtrasOf } from "../json/extra-fields.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
@@ -13,5 +14,5 @@ export function buildPaymentsResponse(source: StatsSource, context?: ApiRequestC
   const snapshot = source.snapshot;
   if (snapshot === undefined) return apiResponse(200, "{}\n");
   const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;
-  return apiResponse(200, snapshotBodies(snapshot).payments(), headers);
+  return apiResponse(200, snapshotBodies(snapshot, jsonExtrasOf(source.config)).payments(), headers);
 }

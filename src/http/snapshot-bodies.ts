@@ -1,5 +1,13 @@
 import { type GoJsonValue, toGoJson } from "../go/json.js";
-import { blocksToGo, luckToGo, minersToGo, paymentsToGo } from "../json/compat-shapes.js";
+import { blocksToGo, paymentsToGo } from "../json/compat-shapes.js";
+import {
+  type JsonExtras,
+  luckWithExtras,
+  minersWithExtras,
+  NO_JSON_EXTRAS,
+  poolUncertaintyText,
+  statsExtraText,
+} from "../json/extra-fields.js";
 import type { LuckStats } from "../model/results.js";
 import type { LuckRow } from "../model/rows.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
@@ -32,17 +40,21 @@ export class SnapshotBodies {
   private paymentsBody: Buffer | undefined;
   private luckReported = false;
 
-  constructor(private readonly snapshot: StatsSnapshot) {}
+  constructor(
+    private readonly snapshot: StatsSnapshot,
+    private readonly extras: JsonExtras = NO_JSON_EXTRAS,
+  ) {}
 
   /** `/api/stats` around `nodes` and `now`: `head + nodes + ',"now":' + now + tail`. */
   stats(): BodyFrame {
     if (this.statsFrame === undefined) {
       const s = this.snapshot.stats;
+      const extra = statsExtraText(this.snapshot, this.extras);
       this.statsFrame = {
         head:
-          `{"candidatesTotal":${s.candidatesTotal},"hashrate":${s.hashrate},"immatureTotal":${s.immatureTotal},` +
+          `{"candidatesTotal":${s.candidatesTotal},"hashrate":${s.hashrate}${extra.afterHashrate},"immatureTotal":${s.immatureTotal},` +
           `"maturedTotal":${s.maturedTotal},"minersTotal":${s.minersTotal},"nodes":`,
-        tail: `,"stats":${toGoJson(s.stats)}}\n`,
+        tail: `${extra.afterNow},"stats":${toGoJson(s.stats)}}\n`,
       };
     }
     return this.statsFrame;
@@ -53,7 +65,7 @@ export class SnapshotBodies {
     if (this.minersFrame === undefined) {
       const s = this.snapshot.stats;
       this.minersFrame = {
-        head: `{"hashrate":${s.hashrate},"miners":${toGoJson(minersToGo(s.miners))},"minersTotal":${s.minersTotal},"now":`,
+        head: `{"hashrate":${s.hashrate}${poolUncertaintyText(s, this.extras)},"miners":${toGoJson(minersWithExtras(s.miners, this.extras))},"minersTotal":${s.minersTotal},"now":`,
         tail: "}\n",
       };
     }
@@ -64,7 +76,7 @@ export class SnapshotBodies {
   blocks(): BlocksBody {
     if (this.blocksBody === undefined) {
       const s = this.snapshot.stats;
-      const { luck, dropped } = encodableLuck(this.snapshot.luck);
+      const { luck, dropped } = encodableLuck(this.snapshot.luck, this.extras);
       const body = new Map<string, GoJsonValue>([
         ["candidates", blocksToGo(s.candidates)],
         ["candidatesTotal", BigInt(s.candidatesTotal)],
@@ -108,13 +120,14 @@ const bodies = new WeakMap<StatsSnapshot, SnapshotBodies>();
 
 /**
  * The serialized bodies of `snapshot`: the same object for the snapshot's whole life (a
- * snapshot is frozen, so its text never changes), dropped with it.
+ * snapshot is frozen, so its text never changes), dropped with it. `extras` are the
+ * source's (its config's opt-ins), the same for every route of a snapshot.
  * @internal
  */
-export function snapshotBodies(snapshot: StatsSnapshot): SnapshotBodies {
+export function snapshotBodies(snapshot: StatsSnapshot, extras: JsonExtras = NO_JSON_EXTRAS): SnapshotBodies {
   let entry = bodies.get(snapshot);
   if (entry === undefined) {
-    entry = new SnapshotBodies(snapshot);
+    entry = new SnapshotBodies(snapshot, extras);
     bodies.set(snapshot, entry);
   }
   return entry;
@@ -125,7 +138,7 @@ export function snapshotBodies(snapshot: StatsSnapshot): SnapshotBodies {
  * zero-difficulty blocks out of the mean, so a NaN/Inf here would be a new kind of bad
  * data; the original would answer an empty body on every request until the data changes.
  */
-function encodableLuck(luck: LuckStats | null): { luck: GoJsonValue; dropped: string[] } {
+function encodableLuck(luck: LuckStats | null, extras: JsonExtras): { luck: GoJsonValue; dropped: string[] } {
   if (luck === null) return { luck: null, dropped: [] };
   const rows = new Map<string, LuckRow>();
   const dropped: string[] = [];
@@ -136,5 +149,5 @@ function encodableLuck(luck: LuckStats | null): { luck: GoJsonValue; dropped: st
       dropped.push(key);
     }
   }
-  return { luck: luckToGo(rows), dropped };
+  return { luck: luckWithExtras(rows, extras), dropped };
 }

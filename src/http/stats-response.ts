@@ -1,5 +1,6 @@
 import { toGoJson } from "../go/json.js";
 import { nodeStatesToGo } from "../json/compat-shapes.js";
+import { jsonExtrasOf, statsExtraText } from "../json/extra-fields.js";
 import type { NodeStates } from "../model/results.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
@@ -26,8 +27,11 @@ export async function buildStatsResponse(source: StatsSource, context?: ApiReque
   }
   // Read after the node read: a snapshot swapped in meanwhile is the fresher one.
   const snapshot = source.snapshot;
-  if (snapshot === undefined) return apiResponse(200, `{"nodes":${nodes}}\n`, undefined, failure);
-  const { head, tail } = snapshotBodies(snapshot).stats();
+  const extras = jsonExtrasOf(source.config);
+  if (snapshot === undefined) {
+    return apiResponse(200, `{"nodes":${nodes}${statsExtraText(undefined, extras).afterNow}}\n`, undefined, failure);
+  }
+  const { head, tail } = snapshotBodies(snapshot, extras).stats();
   const body = `${head}${nodes},"now":${wholeMs(ctx.now)}${tail}`;
   const headers = ctx.freshnessHeaders ? freshnessHeaders(snapshot.collectedAt, ctx.now, snapshot.version) : undefined;
   return apiResponse(200, body, headers, failure);

@@ -131,6 +131,30 @@ export class PoolKeys {
   }
 
   /**
+   * `P:charts:pool` — ZSET of pool samples `<ts>:<hashrate>:<minersOnline>` scored by Unix
+   * seconds (etclabscore/open-etc-pool's `formatKey("charts", "pool")`; not in the original).
+   */
+  poolChart(): string {
+    return this.key("charts", "pool");
+  }
+
+  /**
+   * `P:charts:miner:<login>` — ZSET of one miner's samples `<ts>:<hashrate>` scored by Unix
+   * seconds, expiring after twice the retention (the fork's `formatKey("charts", "miner", login)`).
+   */
+  minerChart(login: string): string {
+    return this.key("charts", "miner", login);
+  }
+
+  /**
+   * `P:charts:sampler` — STRING lease naming the one API instance that writes the chart
+   * samples (a random token, with a TTL); open-pool-stats's own, not the fork's.
+   */
+  chartSampler(): string {
+    return this.key("charts", "sampler");
+  }
+
+  /**
    * A SCAN `MATCH` pattern for every `P:hashrate:<login>` key. The prefix is glob-escaped,
    * so a prefix holding `*`, `?`, `[` or `\` matches only itself.
    */

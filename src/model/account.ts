@@ -1,3 +1,4 @@
+import type { MinerCharts } from "./charts.js";
 import type { MinerStats, ReadReport, WorkersStats } from "./results.js";
 
 /**
@@ -12,6 +13,8 @@ export interface Account extends Omit<MinerStats, "malformed">, Omit<WorkersStat
   readonly pageSize: number;
   /** The cache's clock (epoch ms) before the refresh's first Redis read. */
   readonly updatedAt: number;
+  /** The miner's chart series (`P:charts:miner:<login>`) with its averages, when `charts.enabled`. */
+  readonly charts?: MinerCharts;
 }
 
 /** An account that exists. `stale` is true when stale-while-revalidate served an entry older than the interval. */

@@ -59,6 +59,57 @@ export interface StatsCacheConfig {
    * @defaultValue `"10m"`
    */
   readonly purgeInterval?: DurationInput;
+  /**
+   * Pool and miner charts in etclabscore/open-etc-pool's layout and JSON (not in the
+   * original; off unless `enabled`, so the original's bytes stay as they are).
+   * `null` is the same as absent.
+   */
+  readonly charts?: ChartsConfig | null;
+  /**
+   * Add each hashrate's share count and ±1σ range, and each luck row's probability, to
+   * the JSON bodies as new fields (the typed results always carry them). Not in the original.
+   * @defaultValue `false`
+   */
+  readonly uncertainty?: boolean;
+}
+
+/**
+ * The `api.charts` section: samples of the pool's hashrate and miners, and of every
+ * miner's hashrate, written to Redis once per `interval` by one instance (the holder of a
+ * lease), trimmed to `retention`, and served as `poolCharts` / `charts` with averages.
+ * Unknown fields are ignored.
+ */
+export interface ChartsConfig {
+  /**
+   * Whether charts are sampled and served.
+   * @defaultValue `false`
+   */
+  readonly enabled?: boolean;
+  /**
+   * At most one sample per series per interval (whole seconds; the fork's 10 minutes). At least 1 s.
+   * @defaultValue `"10m"`
+   */
+  readonly interval?: DurationInput;
+  /**
+   * Samples older than this are trimmed at each write; a miner's series expires after
+   * twice it without a sample (the fork's 24 h and 48 h). At least the interval.
+   * @defaultValue `"24h"`
+   */
+  readonly retention?: DurationInput;
+  /**
+   * How long the sampler lease lasts unless renewed: the longest a sampler that died
+   * holds the others back. It is renewed by every collection, so it must be longer than
+   * `statsCollectInterval`.
+   * @defaultValue `"30s"`, or three `statsCollectInterval`s when that is longer
+   */
+  readonly lease?: DurationInput;
+}
+
+/** {@link ChartsConfig} validated, durations in milliseconds. */
+export interface ResolvedChartsConfig {
+  readonly intervalMs: Milliseconds;
+  readonly retentionMs: Milliseconds;
+  readonly leaseMs: Milliseconds;
 }
 
 /** {@link StatsCacheConfig} validated, with defaults applied and durations in milliseconds. */
@@ -72,4 +123,7 @@ export interface ResolvedStatsCacheConfig {
   readonly blocks: number;
   readonly purgeOnly: boolean;
   readonly purgeIntervalMs: Milliseconds;
+  /** `null` when charts are off. */
+  readonly charts: ResolvedChartsConfig | null;
+  readonly uncertainty: boolean;
 }

@@ -1,3 +1,4 @@
+import type { ChartSampleReport } from "./charts.js";
 import type { PurgeResult } from "./results.js";
 import type { StatsSnapshot } from "./snapshot.js";
 
@@ -11,8 +12,11 @@ export interface PurgedEvent {
   readonly durationMs: number;
 }
 
-/** What failed: the snapshot collection, the purge, or a background account refresh. */
-export type StatsCacheOperation = "collect" | "purge" | "account";
+/**
+ * What failed: the snapshot collection, the purge, a background account refresh, or the
+ * charts (a read of the pool series, which keeps the previous one, or a sampling turn).
+ */
+export type StatsCacheOperation = "collect" | "purge" | "account" | "charts";
 
 /** A failure the cache handled itself (nobody awaited it), as the `error` event reports it. */
 export interface StatsCacheErrorEvent {
@@ -30,13 +34,15 @@ export interface StatsCacheErrorEvent {
  *
  * - `collected`: every new snapshot, right after it is in place;
  * - `purged`: every successful purge;
- * - `error`: a failed collection or purge (the previous snapshot stays), or a failed
- *   stale-while-revalidate background refresh. Failures of a `getAccount` call are not
- *   events: that call rejects.
+ * - `sampled`: a chart sampling turn that acquired the lease or found a round due (charts only);
+ * - `error`: a failed collection or purge (the previous snapshot stays), a failed
+ *   stale-while-revalidate background refresh, or a failed chart read or sampling turn.
+ *   Failures of a `getAccount` call are not events: that call rejects.
  */
 export interface StatsCacheEventMap {
   readonly collected: StatsSnapshot;
   readonly purged: PurgedEvent;
+  readonly sampled: ChartSampleReport;
   readonly error: StatsCacheErrorEvent;
 }
 

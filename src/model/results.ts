@@ -2,6 +2,7 @@ import type { MalformedCounts } from "./malformed.js";
 import type {
   AccountPayment,
   BlockRow,
+  HashrateUncertainty,
   LuckRow,
   MinerHashrate,
   NodeState,
@@ -43,6 +44,8 @@ export interface PoolStats extends ReadReport {
   readonly minersTotal: number;
   /** Pool hashrate: Σ of the miners' truncated `hr`. */
   readonly hashrate: bigint;
+  /** The shares behind `hashrate` and its ±1σ range (not in the original). */
+  readonly hashrateUncertainty: HashrateUncertainty;
 }
 
 /** Luck rows of the original's `CollectLuckStats`, keyed by the number of blocks counted. */

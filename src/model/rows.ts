@@ -56,6 +56,16 @@ export interface LuckRow {
   readonly uncleRate: number;
   /** Share of blocks that are orphans. */
   readonly orphanRate: number;
+  /** Blocks in the `luck` mean (blocks whose ratio is not finite are left out of it). Not in the original. */
+  readonly blocks: number;
+  /**
+   * The probability of a luck at least this bad by chance alone: each block's
+   * `shares / difficulty` is Exp(1) for an honest pool, so the sum over `blocks` blocks
+   * is Gamma(blocks, 1) and this is `Q(blocks, blocks × luck)`, the regularized upper
+   * incomplete gamma function. Near 0: unluckier than chance explains; near 1: luckier.
+   * `null` without a block. Not in the original.
+   */
+  readonly probability: number | null;
 }
 
 /** One proxy node as `P:nodes` describes it: attribute → string (`name`, `height`, `difficulty`, `lastBeat`). */
@@ -69,6 +79,26 @@ export interface NodeState {
 /** A Redis hash converted the original's way: int64 values as `bigint`, anything else verbatim. */
 export type StringIntMap = ReadonlyMap<string, bigint | string>;
 
+/**
+ * The statistical uncertainty of an estimated hashrate (not in the original). Shares
+ * arrive as a Poisson process, so a hashrate estimated from `n` shares of equal
+ * difficulty has a relative standard error of `1/√n`; a sum of hashrates (a pool, an
+ * account) adds the variances of its parts.
+ */
+export interface HashrateUncertainty {
+  /** Shares behind the estimate. */
+  readonly shares: number;
+  /**
+   * The ±1σ relative error (`1/√shares` for one miner or worker); `null` without shares,
+   * for a hashrate of 0, or for a sum beyond float64's range (junk data).
+   */
+  readonly relativeError: number | null;
+  /** `hashrate × (1 − relativeError)`, at least 0: the lower end of the ±1σ range. */
+  readonly low: bigint;
+  /** `hashrate × (1 + relativeError)`: the upper end of the ±1σ range. */
+  readonly high: bigint;
+}
+
 /** A miner of the pool list (`/api/miners`): the original's `Miner`. */
 export interface MinerHashrate {
   /** Unix seconds of the miner's last share in the window (0 if none had a positive score). */
@@ -79,12 +109,16 @@ export interface MinerHashrate {
   readonly offline: boolean;
   /** Unix seconds of the first share in the window (not part of the original JSON). */
   readonly startedAt: number;
+  /** The shares behind `hr` and its ±1σ range (not part of the original JSON). */
+  readonly hrUncertainty: HashrateUncertainty;
 }
 
 /** The pool's miners with their summed hashrate, as the original's `convertMinersStats` returns them. */
 export interface MinersHashrate {
   /** Σ of the miners' (already truncated) `hr`, offline miners included. */
   readonly hashrate: bigint;
+  /** The shares behind `hashrate` and its ±1σ range (the miners' variances added). */
+  readonly hashrateUncertainty: HashrateUncertainty;
   /** Miners by login, in first-seen order. */
   readonly miners: ReadonlyMap<string, MinerHashrate>;
 }
@@ -101,6 +135,10 @@ export interface WorkerHashrate {
   readonly hr2: bigint;
   /** Unix seconds of the first share in the large window (not part of the original JSON). */
   readonly startedAt: number;
+  /** The small window's shares behind `hr`, and its ±1σ range (not part of the original JSON). */
+  readonly hrUncertainty: HashrateUncertainty;
+  /** The large window's shares behind `hr2`, and its ±1σ range (not part of the original JSON). */
+  readonly hr2Uncertainty: HashrateUncertainty;
 }
 
 /** An account's workers, as the original's `CollectWorkersStats` returns them. */
@@ -112,6 +150,10 @@ export interface WorkersHashrate {
   readonly workersOffline: number;
   /** Σ `hr` (small window), the account's "Hashrate (30m)". */
   readonly currentHashrate: bigint;
+  /** The shares behind `currentHashrate` and its ±1σ range (the workers' variances added). */
+  readonly currentHashrateUncertainty: HashrateUncertainty;
   /** Σ `hr2` (large window), the account's "Hashrate (3h)". */
   readonly hashrate: bigint;
+  /** The shares behind `hashrate` and its ±1σ range (the workers' variances added). */
+  readonly hashrateUncertainty: HashrateUncertainty;
 }

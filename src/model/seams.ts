@@ -1,6 +1,7 @@
 import type { DurationInput } from "../go/duration.js";
 import type { Clock } from "../time/clock.js";
 import type { AccountResult } from "./account.js";
+import type { ChartSettings, ChartStore } from "./charts.js";
 import type { ResolvedStatsCacheConfig } from "./config.js";
 import type { StatsCacheErrorEvent } from "./events.js";
 import type { HashrateWindow } from "./hashrate.js";
@@ -30,6 +31,12 @@ export interface StatsBackend {
    * `StatsCache.start()` awaits it before its first purge and collection.
    */
   whenReady?(timeoutMs: number): Promise<boolean>;
+  /**
+   * A store of the pool's chart series with these rules, for a cache with
+   * `charts.enabled`. Optional: a backend without it cannot serve charts (the cache then
+   * refuses `charts.enabled`).
+   */
+  chartStore?(settings: ChartSettings): ChartStore;
 }
 
 /**
@@ -39,8 +46,12 @@ export interface StatsBackend {
 export interface StatsSource {
   /** The clock the routes answer by (`now` in bodies, ages in headers, health). */
   readonly now: Clock;
-  /** The settings the routes need: `Retry-After` and staleness follow the collection interval. */
-  readonly config: Pick<ResolvedStatsCacheConfig, "statsCollectIntervalMs">;
+  /**
+   * The settings the routes need: `Retry-After` and staleness follow the collection
+   * interval; `charts` (non-null) and `uncertainty` add their fields to the bodies.
+   */
+  readonly config: Pick<ResolvedStatsCacheConfig, "statsCollectIntervalMs"> &
+    Partial<Pick<ResolvedStatsCacheConfig, "charts" | "uncertainty">>;
   /** The latest pool snapshot, `undefined` before the first. */
   readonly snapshot: StatsSnapshot | undefined;
   /** The latest failure of the collection loop, if it has not recovered. */

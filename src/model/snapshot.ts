@@ -1,3 +1,4 @@
+import type { PoolCharts } from "./charts.js";
 import type { LuckStats, PoolStats } from "./results.js";
 
 /**
@@ -15,4 +16,10 @@ export interface StatsSnapshot {
   readonly stats: PoolStats;
   /** The luck rows (the original's `CollectLuckStats`), or `null` when `luckWindow` is empty. */
   readonly luck: LuckStats | null;
+  /**
+   * The pool's chart series (`P:charts:pool`) with its averages, read with the collection
+   * when `charts.enabled`; absent otherwise. When a read of it fails the previous one is
+   * kept (absent if there was none).
+   */
+  readonly charts?: PoolCharts;
 }

@@ -129,6 +129,8 @@ export class ShareWindow {
       result.set(login, {
         sum,
         recentSum: sum,
+        shares: series.count,
+        recentShares: series.count,
         lastBeat: Math.max(0, series.lastSecond() ?? 0),
         startedAt: startedAtOf(series.firstSecond() ?? 0, series.firstPositiveSecond()),
       });

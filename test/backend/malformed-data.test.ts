@@ -104,7 +104,10 @@ describe("malformed members are skipped, counted per key and reported, never thr
       ]),
     );
     // 4 blocks counted in the rates; luck over the 2 with a finite ratio: (1 + 2) / 2.
-    expect(Object.fromEntries(luck.rows)).toEqual({ "4": { luck: 1.5, uncleRate: 0, orphanRate: 0.25 } });
+    // The probability of a luck that bad by chance over those 2: Q(2, 3) = 4·e^-3.
+    expect(Object.fromEntries(luck.rows)).toEqual({
+      "4": { luck: 1.5, uncleRate: 0, orphanRate: 0.25, blocks: 2, probability: expect.closeTo(4 * Math.exp(-3), 15) },
+    });
   });
 
   it("getMinerStats: bad payments and an unparsable roundShares (0, reported)", async () => {
@@ -221,7 +224,9 @@ describe("a key of the wrong Redis type is read as empty and counted once; the o
     await zadd(redis, keys.matured(), [1, "0:0:0x1:0xh:1:2:4:0"]);
     const luck = await backend.collectLuckStats([64]);
     expect(luck.malformed).toEqual({ [keys.immature()]: 1 });
-    expect(Object.fromEntries(luck.rows)).toEqual({ "1": { luck: 2, uncleRate: 0, orphanRate: 0 } });
+    expect(Object.fromEntries(luck.rows)).toEqual({
+      "1": { luck: 2, uncleRate: 0, orphanRate: 0, blocks: 1, probability: expect.closeTo(Math.exp(-2), 15) },
+    });
   });
 
   it("getMinerStats: P:miners:<login> a STRING, P:payments:<login> a HASH, P:shares:roundCurrent a ZSET", async () => {

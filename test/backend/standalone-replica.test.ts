@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { ReadOnlyReplicaError } from "../../src/errors/read-only-replica-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { ChartSettings } from "../../src/model/charts.js";
 import { type RedisServerProcess, startRedisServer } from "../../src/testing/redis-server-process.js";
 import { RedisPoolWriter } from "../../src/writer/redis-pool-writer.js";
 import { loadGolden, seedGolden } from "../support/golden.js";
@@ -111,6 +112,26 @@ describe.skipIf(skip !== undefined)(`a standalone replica (--replicaof)${skip ? 
     expect(error).toMatchObject({ code: "ERR_READ_ONLY_REPLICA", operation: "flushStaleStats" });
     expect((error as Error).message).toMatch(/read-only replica.*needs the master/);
     expect(await toMaster.zcard(new PoolKeys("eth").hashrate())).toBe(before);
+  });
+
+  it("charts: the replica serves the master's series; sampling there is refused before any write", async () => {
+    const settings = { intervalSeconds: 600, retentionSeconds: 86_400, leaseMs: 30_000 } as unknown as ChartSettings;
+    const keys = new PoolKeys("charts");
+    const stats = await new RedisStatsBackend(toMaster, { prefix: "eth", now }).collectStats("30m", 0, 0);
+    const sampled = await new RedisStatsBackend(toMaster, { prefix: "charts", now }).chartStore(settings).sample(stats);
+    expect(sampled.outcome).toBe("sampled");
+    expect(Number(await toMaster.call("wait", 1, 5000))).toBe(1);
+    for (const atomicReads of [true, false]) {
+      const onReplica = new RedisStatsBackend(toReplica, { prefix: "charts", now, atomicReads }).chartStore(settings);
+      const onMaster = new RedisStatsBackend(toMaster, { prefix: "charts", now }).chartStore(settings);
+      expect(await onReplica.readPool(now())).toEqual(await onMaster.readPool(now()));
+      const login = [...stats.miners.keys()][0] as string;
+      expect((await onReplica.readMiner(login, now())).points).toHaveLength(1);
+      const error = await onReplica.sample(stats).catch((e: unknown) => e);
+      expect(error, `atomicReads: ${atomicReads}`).toBeInstanceOf(ReadOnlyReplicaError);
+    }
+    expect(await toMaster.get(keys.chartSampler())).not.toBeNull(); // the master's sampler's, untouched
+    expect(await toMaster.zcard(keys.poolChart())).toBe(1);
   });
 
   it('the "original" read strategy (it trims) rejects the same way, atomic or not', async () => {

@@ -32,6 +32,8 @@ describe("StatsCache config: the pool's `api` section as is", () => {
       blocks: 50,
       purgeOnly: false,
       purgeIntervalMs: 10 * 60_000,
+      charts: null,
+      uncertainty: false,
     });
   });
 
@@ -61,6 +63,8 @@ describe("StatsCache config: the pool's `api` section as is", () => {
       blocks: 0,
       purgeOnly: true,
       purgeIntervalMs: 90_000,
+      charts: null,
+      uncertainty: false,
     });
     expect(Object.isFrozen(config) && Object.isFrozen(config.luckWindow)).toBe(true);
   });

@@ -41,6 +41,29 @@ describe("open-pool-stats demo, as a child process", () => {
     expect(account.workersOnline as number).toBeGreaterThan(0);
     expect((await request(port, "/health")).status).toBe(200);
 
+    // Charts on, sampled every 5 s: within seconds both series have the two points the
+    // fork's front end needs to draw a line (its Chart.svelte shows nothing with fewer).
+    let charts: { x: number; hashrate: number; minersOnline: number }[] = [];
+    for (const deadline = Date.now() + 30_000; charts.length < 2 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      charts = (await json(port, "/api/stats")).poolCharts as typeof charts;
+    }
+    expect(charts.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(charts[0] as object)).toEqual(["hashrate", "minersOnline", "x"]); // Go's sorted map keys
+    expect(charts[1]?.x).toBeGreaterThanOrEqual((charts[0]?.x as number) + 5);
+    expect(charts.every((point) => point.hashrate > 0 && point.minersOnline === 5)).toBe(true);
+    const statsText = (await request(port, "/api/stats")).body.toString();
+    expect(statsText).toMatch(/"now":\d+,"poolCharts":\[\{"hashrate":\d+,"minersOnline":5,"x":\d+\},/);
+    const withCharts = await json(port, `/api/accounts/${login}`);
+    expect(Object.keys(withCharts)[0]).toBe("charts");
+    expect((withCharts.charts as unknown[]).length).toBeGreaterThanOrEqual(1);
+    expect(withCharts.currentHashrateUncertainty).toMatchObject({ shares: expect.any(Number) });
+    // And the status page at the root.
+    const page = await request(port, "/");
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(page.body.toString()).toMatch(/^<!doctype html>/);
+
     const exit = await cli.stop("SIGINT");
     expect([exit.code, exit.signal]).toEqual([0, null]);
     expect(exit.stderr).toBe("");

@@ -64,6 +64,14 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
     expect([...config.used].sort()).toEqual(
       [...Object.keys(EXAMPLE.api).map((f) => `api.${f}`), "redis.endpoint", "redis.database", "redis.password"].sort(),
     );
+    expect(config.statusPage).toBe(false); // the original has no page
+  });
+
+  it("reads the opt-ins of the api section: statusPage, charts and uncertainty", () => {
+    const api = { ...EXAMPLE.api, statusPage: true, charts: { enabled: true, interval: "5m" }, uncertainty: true };
+    const config = poolConfig({ ...EXAMPLE, api });
+    expect(config.statusPage).toBe(true);
+    expect(config.api).toBe(api);
   });
 
   it("defaults what Go's zero values would be: no password, database 0, enabled unsaid", () => {
@@ -146,6 +154,10 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
     ["redis.database", { ...EXAMPLE, redis: { cluster: ["127.0.0.1:7000"], database: 1 } }],
     ["api.metrics", { ...EXAMPLE, api: { ...EXAMPLE.api, metrics: "on" } }],
     ["api.metrics.port", { ...EXAMPLE, api: { ...EXAMPLE.api, metrics: { port: 9 } } }],
+    ["api.statusPage", { ...EXAMPLE, api: { ...EXAMPLE.api, statusPage: "yes" } }],
+    ["api.charts.interval", { ...EXAMPLE, api: { ...EXAMPLE.api, charts: { enabled: true, interval: "often" } } }],
+    ["api.charts.retention", { ...EXAMPLE, api: { ...EXAMPLE.api, charts: { interval: "1h", retention: "1m" } } }],
+    ["api.uncertainty", { ...EXAMPLE, api: { ...EXAMPLE.api, uncertainty: 1 } }],
     ["(the file)", [EXAMPLE]],
   ])("names %s when it is wrong", (field, json) => {
     expect(fieldOf(json)).toBe(field);

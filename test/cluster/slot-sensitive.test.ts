@@ -6,7 +6,9 @@ import { isPoolStatsError } from "../../src/errors/pool-stats-error.js";
 import { toGoJson } from "../../src/go/json.js";
 import { workersStatsToGo } from "../../src/json/compat-shapes.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
+import type { ChartSettings } from "../../src/model/charts.js";
 import type { PoolStats } from "../../src/model/results.js";
+import type { MinerHashrate } from "../../src/model/rows.js";
 import { seededRandom as rng } from "../../src/testing/random.js";
 import { clusterSkipReason, commandCalls, type TestCluster, useTestCluster } from "../support/cluster.js";
 import { applyCommands, dumpState, loadGolden, seedGolden } from "../support/golden.js";
@@ -87,6 +89,7 @@ function slotSensitiveSuites(target: Target): void {
   incrementalSuite(target);
   purgeSuite(target);
   accountWindowSuite(target);
+  chartsSuite(target);
 }
 
 /**
@@ -279,5 +282,42 @@ function accountWindowSuite(target: Target): void {
       })();
       expect(isPoolStatsError(error) && error.code).toBe("ERR_INVALID_ARGUMENT");
     });
+  });
+}
+
+function chartsSuite(target: Target): void {
+  describe("charts: sampled and read wherever the series live", () => {
+    for (const tagged of [true, false]) {
+      it(`${tagged ? "{tagged}" : "untagged"} prefix: 60 miners sampled in script batches, the lease held, series read back`, async () => {
+        const client = target.client();
+        const p = freshPrefix(target, tagged);
+        const nowS = 1_700_000_000;
+        const settings = {
+          intervalSeconds: 600,
+          retentionSeconds: 86_400,
+          leaseMs: 30_000,
+        } as unknown as ChartSettings;
+        const miners = new Map<string, MinerHashrate>();
+        for (let i = 0; i < 60; i++) miners.set(`0x${String(i).padStart(40, "0")}`, { hr: BigInt(i) } as MinerHashrate);
+        const stats = { now: nowS * 1000, miners, minersTotal: 60, hashrate: 1770n } as unknown as PoolStats;
+        const backend = new RedisStatsBackend(client, { prefix: p, charts: { batchSize: 16 } });
+        const store = backend.chartStore(settings);
+        // Scripts unknown to a node (each Cluster master, at first) are sent as EVAL there.
+        const first = await store.sample(stats);
+        expect(first).toMatchObject({ outcome: "sampled", pool: true, miners: 60, batches: 4, malformed: {} });
+        expect((await store.sample({ ...stats, now: (nowS + 1) * 1000 })).outcome).toBe("not-due");
+        const again = await backend.chartStore(settings).sample({ ...stats, now: (nowS + 600) * 1000 });
+        expect(again.outcome).toBe("not-leader"); // another store: the first one holds the lease
+        expect((await store.readPool(nowS * 1000)).points).toEqual([
+          { x: BigInt(nowS), hashrate: 1770n, minersOnline: 60n },
+        ]);
+        for (const [login, miner] of miners) {
+          expect((await store.readMiner(login, nowS * 1000)).points).toEqual([{ x: BigInt(nowS), hashrate: miner.hr }]);
+        }
+        const spread = await target.keysPerMaster(p);
+        if (spread !== undefined && !tagged) expect(spread.filter((n) => n > 0).length).toBe(spread.length);
+        expect(await store.release()).toBe(true);
+      });
+    }
   });
 }

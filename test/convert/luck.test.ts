@@ -34,9 +34,22 @@ describe("convertLuck (the original's CollectLuckStats arithmetic)", () => {
   it("gives the reference's vector: windows [1,2,5,10] → keys 1, 2, 4", () => {
     const rows = convertLuck(VECTOR, [1, 2, 5, 10]);
     expect(Object.fromEntries(rows)).toEqual({
-      "1": { luck: 1, uncleRate: 1, orphanRate: 0 },
-      "2": { luck: 0.75, uncleRate: 0.5, orphanRate: 0 },
-      "4": { luck: 1.125, uncleRate: 0.5, orphanRate: 0.25 },
+      // probability = Q(blocks, blocks × luck): e^-1; 2.5·e^-1.5; (1 + 4.5 + 4.5²/2 + 4.5³/6)·e^-4.5
+      "1": { luck: 1, uncleRate: 1, orphanRate: 0, blocks: 1, probability: expect.closeTo(0.36787944117144233, 15) },
+      "2": {
+        luck: 0.75,
+        uncleRate: 0.5,
+        orphanRate: 0,
+        blocks: 2,
+        probability: expect.closeTo(0.5578254003710746, 15),
+      },
+      "4": {
+        luck: 1.125,
+        uncleRate: 0.5,
+        orphanRate: 0.25,
+        blocks: 4,
+        probability: expect.closeTo(0.34229595583459105, 15),
+      },
     });
     expect(json(rows)).toBe(
       '{"1":{"luck":1,"orphanRate":0,"uncleRate":1},"2":{"luck":0.75,"orphanRate":0,"uncleRate":0.5},"4":{"luck":1.125,"orphanRate":0.25,"uncleRate":0.5}}',
@@ -82,12 +95,25 @@ describe("convertLuck (the original's CollectLuckStats arithmetic)", () => {
       [block(100n, 100n), block(100n, 0n, { orphan: true }), block(0n, 0n, { uncle: true })],
       [3],
     );
-    expect(rows.get("3")).toEqual({ luck: 1, uncleRate: 1 / 3, orphanRate: 1 / 3 });
+    // One block in the mean (the other two have difficulty 0): Q(1, 1) = e^-1.
+    expect(rows.get("3")).toEqual({
+      luck: 1,
+      uncleRate: 1 / 3,
+      orphanRate: 1 / 3,
+      blocks: 1,
+      probability: expect.closeTo(Math.exp(-1), 15),
+    });
     expect(json(rows)).not.toMatch(/NaN|Inf/);
   });
 
   it("gives luck 0 when every block has difficulty 0", () => {
-    expect(convertLuck([block(5n, 0n), block(0n, 0n)], [2]).get("2")).toEqual({ luck: 0, uncleRate: 0, orphanRate: 0 });
+    expect(convertLuck([block(5n, 0n), block(0n, 0n)], [2]).get("2")).toEqual({
+      luck: 0,
+      uncleRate: 0,
+      orphanRate: 0,
+      blocks: 0,
+      probability: null,
+    });
   });
 
   it("never yields NaN or ±Infinity for numbers beyond float64 (the JSON would fail to encode)", () => {

@@ -114,7 +114,11 @@ describe("convertMinersStats: pool miners from P:hashrate (diff:login:worker:ms)
 
   it("gives no miners and hashrate 0 for an empty window", () => {
     const result = convertMinersStats([], NOW, 1800);
-    expect(result).toEqual({ hashrate: 0n, miners: new Map() });
+    expect(result).toEqual({
+      hashrate: 0n,
+      hashrateUncertainty: { shares: 0, relativeError: null, low: 0n, high: 0n },
+      miners: new Map(),
+    });
     expect(toGoJson(minersToGo(result.miners))).toBe("{}");
   });
 

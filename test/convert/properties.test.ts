@@ -336,6 +336,8 @@ function expectedGroup(shares: readonly Share[], recentFrom: number) {
   return {
     sum: shares.reduce((acc, s) => acc + s.diff.value, 0n),
     recentSum: shares.filter((s) => s.score >= recentFrom).reduce((acc, s) => acc + s.diff.value, 0n),
+    shares: shares.length,
+    recentShares: shares.filter((s) => s.score >= recentFrom).length,
     lastBeat: Math.max(0, ...scores),
     // Go's loop over ascending scores treats 0 as unset: the first non-zero score, else 0.
     startedAt: scores.find((s) => s !== 0) ?? 0,
@@ -344,6 +346,17 @@ function expectedGroup(shares: readonly Share[], recentFrom: number) {
 
 const rateOf = (sum: bigint, startedAt: number, window: number) =>
   sum / BigInt(Math.min(Math.max(NOW - startedAt, 600), window));
+
+/** The ±1σ of a hashrate from `n` shares: 1/√n of it (none for a hashrate of 0 or below), the range around it. */
+const uncertaintyOf = (hr: bigint, n: number) => {
+  const relativeError = hr > 0n && n > 0 ? 1 / Math.sqrt(n) : null;
+  return expect.objectContaining({
+    shares: n,
+    relativeError,
+    low: relativeError === null ? hr : expect.toSatisfy((low: bigint) => low >= 0n && low <= hr),
+    high: relativeError === null ? hr : expect.toSatisfy((high: bigint) => high >= hr && high <= 2n * hr),
+  });
+};
 
 /** Shares in ZRANGE order (ascending score), as a flat reply. */
 function replyOf(shares: readonly Share[], member: (s: Share) => string): string[] {
@@ -375,10 +388,12 @@ describe("convertMinersStats properties", () => {
             hr,
             offline: g.lastBeat < NOW - Math.floor(window / 2),
             startedAt: g.startedAt,
+            hrUncertainty: uncertaintyOf(hr, g.shares),
           });
         }
         expect(new Map(result.miners)).toEqual(expected);
         expect(result.hashrate).toBe(total);
+        expect(result.hashrateUncertainty.shares).toBe(shares.length);
       }),
       HEAVY,
     );
@@ -432,7 +447,15 @@ describe("convertWorkersStats properties", () => {
             current += hr;
             long += hr2;
             if (!offline) online++;
-            expected.set(id, { lastBeat: g.lastBeat, hr, offline, hr2, startedAt: g.startedAt });
+            expected.set(id, {
+              lastBeat: g.lastBeat,
+              hr,
+              offline,
+              hr2,
+              startedAt: g.startedAt,
+              hrUncertainty: uncertaintyOf(hr, g.recentShares),
+              hr2Uncertainty: uncertaintyOf(hr2, g.shares),
+            });
           }
           expect(new Map(result.workers)).toEqual(expected);
           expect(result).toMatchObject({
@@ -578,6 +601,9 @@ describe("convertLuck properties", () => {
               luck: n === 0 ? 0 : luck / n,
               uncleRate: n === 0 ? 0 : taken.filter((b) => b.uncle).length / n,
               orphanRate: n === 0 ? 0 : taken.filter((b) => b.orphan).length / n,
+              blocks: n,
+              // A probability, or none without blocks (or for a negative share sum, junk).
+              probability: n === 0 || luck < 0 ? null : expect.toSatisfy((p: number) => p >= 0 && p <= 1),
             });
             if (n < w) break;
           }

@@ -21,7 +21,7 @@ describe("share aggregation primitives (shared by pool miners and account worker
     ] as const) {
       addShare(aggregate, diff, score, recent);
     }
-    expect(aggregate).toEqual({ sum: 36n, recentSum: 24n, lastBeat: 300, startedAt: 100 });
+    expect(aggregate).toEqual({ sum: 36n, recentSum: 24n, shares: 4, recentShares: 2, lastBeat: 300, startedAt: 100 });
   });
 
   it.each([
@@ -43,8 +43,22 @@ describe("share aggregation primitives (shared by pool miners and account worker
   it("aggregateShares groups by field 1 in first-seen order and splits recent from old shares", () => {
     const groups = aggregateShares(zset([10, "1:b:x"], [20, "2:a:y"], [30, "4:b:z"], [40, "8:a"]), 25);
     expect([...groups.keys()]).toEqual(["b", "a"]);
-    expect(groups.get("b")).toEqual({ sum: 5n, recentSum: 4n, lastBeat: 30, startedAt: 10 });
-    expect(groups.get("a")).toEqual({ sum: 10n, recentSum: 8n, lastBeat: 40, startedAt: 20 });
+    expect(groups.get("b")).toEqual({
+      sum: 5n,
+      recentSum: 4n,
+      shares: 2,
+      recentShares: 1,
+      lastBeat: 30,
+      startedAt: 10,
+    });
+    expect(groups.get("a")).toEqual({
+      sum: 10n,
+      recentSum: 8n,
+      shares: 2,
+      recentShares: 1,
+      lastBeat: 40,
+      startedAt: 20,
+    });
   });
 
   it("aggregateShares skips malformed members with their reason", () => {

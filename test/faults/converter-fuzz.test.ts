@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { convertBlocks, convertCandidates } from "../../src/convert/blocks.js";
+import { convertMinerChart, convertPoolChart } from "../../src/convert/chart-members.js";
 import { convertLuck } from "../../src/convert/luck.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
 import { convertNodeStates } from "../../src/convert/node-states.js";
@@ -12,6 +13,7 @@ import { InvalidDurationError } from "../../src/errors/invalid-duration-error.js
 import { UnsupportedJsonValueError } from "../../src/errors/unsupported-json-value-error.js";
 import { parseDuration } from "../../src/go/duration.js";
 import { type GoJsonValue, toGoJson } from "../../src/go/json.js";
+import { minerChartsToGo, poolChartsToGo } from "../../src/json/chart-shapes.js";
 import { luckToGo } from "../../src/json/compat-shapes.js";
 import type { MalformedReason } from "../../src/model/malformed.js";
 import type { BlockRow } from "../../src/model/rows.js";
@@ -100,6 +102,33 @@ describe("ZSET rows: every member is a row or a skip with the right reason (10,0
       shapedZset("tti", "ti"),
     );
   });
+});
+
+describe("chart series: every member is a point or a skip; the score is never read (3,000 replies each)", () => {
+  for (const [name, convert, fields, shape] of [
+    ["convertPoolChart (x:hashrate:minersOnline)", convertPoolChart, 3, "iii"],
+    ["convertMinerChart (x:hashrate)", convertMinerChart, 2, "ii"],
+  ] as const) {
+    it(name, () => {
+      fc.assert(
+        fc.property(shapedZset(shape), (pairs) => {
+          const { sink, skipped } = recordingSink();
+          const points = convert(flatReply(pairs), sink);
+          const verdicts = pairs.map(([m]): [string, Verdict] => {
+            const parts = m.split(":");
+            if (parts.length < fields) return [m, "too-few-fields"];
+            return [m, parts.slice(0, fields).every(isGoInt) ? "row" : "not-an-integer"];
+          });
+          expect(skipped).toEqual(verdicts.filter(([, verdict]) => verdict !== "row"));
+          expect(points.length).toBe(verdicts.length - skipped.length);
+          // Whatever survived prints, in the fork's shape.
+          const text = toGoJson(fields === 3 ? poolChartsToGo(points as never) : minerChartsToGo(points as never));
+          expect(JSON.parse(text)).toHaveLength(points.length);
+        }),
+        { numRuns: 3000 }, // two fields' worth of junk: fewer runs cover it
+      );
+    });
+  }
 });
 
 /** The shares the original counts, by the reference's rules: score, `diff:id:…`, diff an integer. */

@@ -202,7 +202,13 @@ describe("bad data and bugs never drop the connection", () => {
     const { cache } = await setup();
     const real = cache.snapshot as StatsSnapshot;
     const rows = new Map(real.luck?.rows);
-    rows.set("999", { luck: Number.NaN, uncleRate: 0, orphanRate: Number.POSITIVE_INFINITY });
+    rows.set("999", {
+      luck: Number.NaN,
+      uncleRate: 0,
+      orphanRate: Number.POSITIVE_INFINITY,
+      blocks: 0,
+      probability: null,
+    });
     const snapshot = Object.freeze({ ...real, version: 99, luck: { rows, malformed: {} } });
     const { errors, get } = await serveSource(over(cache, { snapshot }));
     const replies = [await get("/api/blocks"), await get("/api/blocks"), await get("/api/blocks")];

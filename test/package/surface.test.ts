@@ -39,12 +39,20 @@ import * as metrics from "open-pool-stats/metrics";
 import type {
   AccountCacheSizes,
   BlockRow,
+  ChartSampleReport,
+  ChartSettings,
+  ChartStore,
+  ChartStoreOptions,
+  ChartsConfig,
+  HashrateUncertainty,
   LuckRow,
   MalformedCounts,
   MalformedEvent,
+  MinerCharts,
   MinerHashrate,
   NodeState,
   PaymentRow,
+  PoolCharts,
   StatsBackend,
   StatsCacheErrorEvent,
   StatsCacheEventMap,
@@ -138,6 +146,11 @@ describe("the public surface", () => {
     expect(http.createApiHandler).toBe(root.createApiHandler);
     expect(json.toGoJson).toBe(root.toGoJson);
     expect(model.STATS_CACHE_CONFIG_DEFAULTS.hashrateWindow).toBe("30m");
+    expect(model.STATS_CACHE_CONFIG_DEFAULTS.charts).toEqual({ enabled: false, interval: "10m", retention: "24h" });
+    expect(typeof convert.upperRegularizedGamma).toBe("function");
+    expect(typeof json.poolChartsToGo).toBe("function");
+    expect(typeof http.withStatusPage).toBe("function");
+    expect("RedisChartStore" in root || "withStatusPage" in root).toBe(false);
   });
 
   it("every type in the classes' public signatures can be imported (checked by tsc)", () => {
@@ -165,6 +178,10 @@ describe("the public surface", () => {
     expectTypeOf(backend.flushStaleStats).returns.resolves.toEqualTypeOf<PurgeResult>();
     expectTypeOf(backend.lastHashrateRead).toEqualTypeOf<HashrateReadReport | undefined>();
     expectTypeOf<RedisStatsBackend>().toMatchTypeOf<StatsBackend>();
+    expectTypeOf(backend.chartStore).parameters.toEqualTypeOf<[ChartSettings]>();
+    expectTypeOf(backend.chartStore).returns.toEqualTypeOf<ChartStore>();
+    expectTypeOf<RedisStatsBackendOptions["charts"]>().toEqualTypeOf<ChartStoreOptions | undefined>();
+    expectTypeOf<StatsCacheConfig["charts"]>().toEqualTypeOf<ChartsConfig | null | undefined>();
 
     // What the results are made of.
     expectTypeOf<PoolStats["miners"]>().toEqualTypeOf<ReadonlyMap<string, MinerHashrate>>();
@@ -175,6 +192,11 @@ describe("the public surface", () => {
     expectTypeOf<LuckStats["rows"]>().toEqualTypeOf<ReadonlyMap<string, LuckRow>>();
     expectTypeOf<NodeStates["nodes"]>().toEqualTypeOf<readonly NodeState[]>();
     expectTypeOf<WorkersStats["workers"]>().toEqualTypeOf<ReadonlyMap<string, WorkerHashrate>>();
+    expectTypeOf<PoolStats["hashrateUncertainty"]>().toEqualTypeOf<HashrateUncertainty>();
+    expectTypeOf<MinerHashrate["hrUncertainty"]>().toEqualTypeOf<HashrateUncertainty>();
+    expectTypeOf<StatsSnapshot["charts"]>().toEqualTypeOf<PoolCharts | undefined>();
+    expectTypeOf<Account["charts"]>().toEqualTypeOf<MinerCharts | undefined>();
+    expectTypeOf<StatsCacheEventMap["sampled"]>().toEqualTypeOf<ChartSampleReport>();
     expectTypeOf<RedisStatsBackendOptions["onMalformed"]>().toEqualTypeOf<
       ((event: MalformedEvent) => void) | undefined
     >();

@@ -62,6 +62,7 @@ export function transformPoolSnapshot(
     miners: hashrate.miners,
     minersTotal: hashrate.miners.size,
     hashrate: hashrate.hashrate,
+    hashrateUncertainty: hashrate.hashrateUncertainty,
     malformed: tally.snapshot(),
   };
 }
