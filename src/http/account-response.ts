@@ -4,8 +4,9 @@ import { accountToGo } from "../json/compat-shapes.js";
 import type { Account } from "../model/account.js";
 import type { StatsSource } from "../model/seams.js";
 import { type ApiRequestContext, resolveRequestContext } from "./api-request-context.js";
-import { type ApiResponse, apiResponse } from "./api-response.js";
+import { type ApiResponse, apiResponse, sharedResponse } from "./api-response.js";
 import { freshnessHeaders } from "./freshness-headers.js";
+import { SharedBody } from "./shared-body.js";
 
 /**
  * The original's route pattern for a login: `0x` and exactly 40 hex digits of any case
@@ -16,7 +17,8 @@ export const ACCOUNT_LOGIN_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /**
  * `/api/accounts/<login>`: the miner's account, lower-cased login.
  *
- * - 200 with the original's body (serialized once per cached account entry);
+ * - 200 with the original's body (serialized once per cached account entry, compressed
+ *   once above 1 KB, with an `etag`);
  * - 404, empty body, when the miner does not exist, and for a login the original's route
  *   would not match (checked here, before any Redis command, so a host routing with its
  *   own framework gets the original's answers);
@@ -41,16 +43,16 @@ export async function buildAccountResponse(
   }
   if (!result.found) return apiResponse(404, "");
   const headers = ctx.freshnessHeaders ? freshnessHeaders(result.account.updatedAt, ctx.now) : undefined;
-  return apiResponse(200, accountBody(result.account), headers);
+  return sharedResponse(200, accountBody(result.account), {}, headers);
 }
 
-const accountBodies = new WeakMap<Account, Buffer>();
+const accountBodies = new WeakMap<Account, SharedBody>();
 
-/** An account entry is frozen and replaced on refresh: its body is built once. */
-function accountBody(account: Account): Buffer {
+/** An account entry is frozen and replaced on refresh: its body is built once, dropped with it. */
+function accountBody(account: Account): SharedBody {
   let body = accountBodies.get(account);
   if (body === undefined) {
-    body = Buffer.from(`${toGoJson(accountToGo(account))}\n`);
+    body = SharedBody.whole(Buffer.from(`${toGoJson(accountToGo(account))}\n`));
     accountBodies.set(account, body);
   }
   return body;

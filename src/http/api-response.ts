@@ -1,8 +1,13 @@
+import type { ContentCoding, SharedBody } from "./shared-body.js";
+
 /**
  * One HTTP response of the API, independent of any server framework: a host writes
  * `status`, `headers` and `body` with whatever it uses (`node:http`, Fastify, Express,
  * Hono…). The body is the exact bytes to send; the host adds `Content-Length` (or lets
  * its framework do it).
+ *
+ * A host that wants the shared bytes, compression and `304`s too passes the response and
+ * the request's headers through {@link negotiateResponse} and writes what it returns.
  */
 export interface ApiResponse {
   /** 200, or 404 / 301 / 400 as the original answers, or 503 / 500 where it fails badly. */
@@ -13,14 +18,43 @@ export interface ApiResponse {
    * `Location` (301).
    */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body bytes: Go's `encoding/json` text plus `"\n"`, or empty. */
+  /**
+   * The body bytes: Go's `encoding/json` text plus `"\n"`, or empty. For a body made of
+   * several shared pieces (`/api/miners`, `/api/stats`) this is their concatenation, made
+   * when first read; `chunks` are the pieces themselves.
+   */
   readonly body: string | Buffer;
+  /**
+   * The body as the Buffers it is made of, to write in order (`writev`): per-snapshot
+   * pieces shared by every response and small per-request ones (`now`, the live nodes).
+   * Absent on responses a host builds itself; then `body` is all there is.
+   */
+  readonly chunks?: readonly Buffer[];
+  /**
+   * A strong validator of the identity body when its bytes are the same for a whole
+   * snapshot (`/api/blocks`, `/api/payments`) or account entry; never on `/api/stats` or
+   * `/api/miners`, whose `now` changes the bytes.
+   */
+  readonly etag?: string;
+  /**
+   * The body content-coded: the chunks of its gzip or brotli form and that form's
+   * validator, or `undefined` while the compression of this snapshot's body is still
+   * running (it is computed once, off the event loop) or when that coding is not worth it
+   * (small or mostly per-request bodies).
+   */
+  readonly encoded?: (coding: ContentCoding) => ApiEncodedBody | undefined;
   /**
    * A failure behind this response, for the host to log: a node read that failed (the
    * body then says `"nodes":null`, as the original's does), a Redis failure (503), luck
    * rows left out because they were not finite, or an unexpected error (500).
    */
   readonly failure?: ApiFailure;
+}
+
+/** A response body in one content coding (see {@link ApiResponse.encoded}). */
+export interface ApiEncodedBody {
+  readonly chunks: readonly Buffer[];
+  readonly etag?: string;
 }
 
 /** What went wrong behind an {@link ApiResponse}. */
@@ -56,4 +90,38 @@ export function apiResponse(
 ): ApiResponse {
   // A fresh object each time: a host may add its own headers to it.
   return { status, headers: { ...API_HEADERS, ...extra }, body, ...(failure === undefined ? {} : { failure }) };
+}
+
+/**
+ * A response whose body is `shared` with the per-request `values` filled in: the chunks
+ * reference the shared Buffers, `body` is concatenated only if someone reads it.
+ * @internal
+ */
+export function sharedResponse<N extends string>(
+  status: number,
+  shared: SharedBody<N>,
+  values: Readonly<Record<N, Buffer>>,
+  extra?: Readonly<Record<string, string>>,
+  failure?: ApiFailure,
+): ApiResponse {
+  const chunks = shared.identity(values);
+  let body: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
+  const etag = shared.etag();
+  return {
+    status,
+    headers: { ...API_HEADERS, ...extra },
+    get body(): Buffer {
+      body ??= Buffer.concat(chunks);
+      return body;
+    },
+    chunks,
+    ...(etag === undefined ? {} : { etag }),
+    encoded: (coding) => {
+      const encodedChunks = shared.encoded(coding, values);
+      if (encodedChunks === undefined) return undefined;
+      const encodedTag = shared.etag(coding);
+      return encodedTag === undefined ? { chunks: encodedChunks } : { chunks: encodedChunks, etag: encodedTag };
+    },
+    ...(failure === undefined ? {} : { failure }),
+  };
 }
