@@ -14,6 +14,7 @@ import type { StatsSnapshot } from "../model/snapshot.js";
 import type { Clock } from "../time/clock.js";
 import { AccountCache, type AccountCacheSizes } from "./account-cache.js";
 import { loadAccount, normalizeLogin } from "./account-loader.js";
+import { waitAtMost } from "./bounded-wait.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
 import { deepFreeze } from "./deep-freeze.js";
@@ -71,6 +72,7 @@ export class StatsCache implements StatsSource {
   private tail: Promise<void> = Promise.resolve();
   private readonly timers: { collect?: Timer; purge?: Timer } = {};
   private readonly purges: boolean;
+  private readonly stopTimeoutMs: number;
   /** The node-state read in flight, shared by its concurrent callers. */
   private nodeRead: Promise<NodeStates> | undefined;
 
@@ -90,6 +92,7 @@ export class StatsCache implements StatsSource {
     this.now = backend.now;
     this.window = this.config.purgeOnly ? undefined : backend.hashrateWindow(this.config.hashrateWindowMs);
     this.purges = settings.purge;
+    this.stopTimeoutMs = settings.stopTimeoutMs;
     this.accounts = new AccountCache(
       {
         now: this.now,
@@ -99,6 +102,7 @@ export class StatsCache implements StatsSource {
         notFoundTtlMs: settings.maxNotFound === 0 ? 0 : settings.notFoundTtlMs,
         maxNotFound: settings.maxNotFound,
         staleWhileRevalidate: settings.staleWhileRevalidate,
+        maxWaitMs: settings.accountWaitMs,
       },
       (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt),
       (login, error, at) => this.events.emit("error", { operation: "account", error, at, login }),
@@ -150,9 +154,12 @@ export class StatsCache implements StatsSource {
   }
 
   /**
-   * Stops the loops: clears the timers, then waits for the collection or purge in progress
-   * and for account refreshes in flight (a running Redis read is not cancelled; give the
-   * connection a `commandTimeout` to bound it). Never rejects; calling it again is harmless.
+   * Stops the loops: clears the timers at once (no collection or purge starts after this
+   * call), then waits for the collection or purge in progress, the account refreshes and
+   * the node read in flight — at most `stopTimeout` (1 s), so a hung Redis cannot hold a
+   * shutdown. A running Redis read is not cancelled: it ends with the connection's
+   * `commandTimeout`, or when the host closes the connection (do, with `disconnect()`).
+   * Never rejects; calling it again is harmless.
    */
   async stop(): Promise<void> {
     this.starting = undefined;
@@ -161,9 +168,8 @@ export class StatsCache implements StatsSource {
       clearTimeout(this.timers[job]);
       delete this.timers[job];
     }
-    await this.tail;
-    await this.accounts.idle();
-    await this.nodeRead?.catch(() => undefined);
+    const inFlight = Promise.all([this.tail, this.accounts.idle(), this.nodeRead?.catch(() => undefined)]);
+    await waitAtMost(inFlight, this.stopTimeoutMs);
   }
 
   /**
