@@ -48,6 +48,21 @@ export type ApiRequestListener = (req: IncomingMessage, res: ServerResponse) => 
  * @throws {@link InvalidArgumentError} for a bad option, at once
  */
 export function createApiHandler(source: StatsSource, options: ApiHandlerOptions = {}): ApiRequestListener {
+  return createListener(source, options);
+}
+
+/** What a server adds around the handler: the bytes each response wrote. @internal */
+export interface ListenerHooks {
+  /** Told the length of every body written (after negotiation: the bytes on the wire). */
+  readonly written?: (res: ServerResponse, bytes: number) => void;
+}
+
+/** {@link createApiHandler} with hooks for a server's own bookkeeping. @internal */
+export function createListener(
+  source: StatsSource,
+  options: ApiHandlerOptions,
+  hooks: ListenerHooks = {},
+): ApiRequestListener {
   const router = createApiRouter(source, options);
   const onError = options.onError;
   const negotiation: NegotiationOptions = {
@@ -67,11 +82,11 @@ export function createApiHandler(source: StatsSource, options: ApiHandlerOptions
       .then((response) => {
         if (response.failure !== undefined) report(req, response.status, response.failure);
         try {
-          send(req, res, response, negotiation);
+          send(req, res, response, negotiation, hooks.written);
         } catch (error) {
           report(req, 500, { kind: "internal", error });
           if (res.headersSent) res.destroy();
-          else send(req, res, apiResponse(500, ""), negotiation);
+          else send(req, res, apiResponse(500, ""), negotiation, hooks.written);
         }
       })
       .catch(() => {
@@ -92,10 +107,16 @@ export function send(
   res: ServerResponse,
   response: ApiResponse,
   negotiation: NegotiationOptions,
+  written?: (res: ServerResponse, bytes: number) => void,
 ): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
   const out = negotiateResponse(response, req, negotiation);
   res.writeHead(out.status, out.headers);
+  if (written !== undefined && req.method !== "HEAD") {
+    let bytes = 0;
+    for (const chunk of out.chunks) bytes += chunk.length;
+    written(res, bytes);
+  }
   writeChunks(res, out.chunks);
 }
 

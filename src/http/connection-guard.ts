@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { clearTimeout, setTimeout } from "node:timers";
+
+/** The per-connection bounds a {@link ConnectionGuard} keeps. @internal */
+export interface ConnectionLimits {
+  /** Requests of one connection being answered at once (pipelined, their responses not yet sent). */
+  readonly maxPipelined: number;
+  /** Bytes of responses one connection may have queued but not yet handed to the kernel. */
+  readonly maxUnsentBytes: () => number;
+  /** How long a connection may stay over its bounds before it is closed. */
+  readonly overloadGraceMs: number;
+}
+
+/** What a {@link ConnectionGuard} has seen, for metrics and tests. */
+export interface ConnectionGuardStats {
+  /** Connections over their bounds right now: not read from, closed once their grace ends. */
+  readonly overloaded: number;
+  /** Connections closed because they stayed over their bounds past the grace period. */
+  readonly closedAfterGrace: number;
+  /** Connections closed because they sent more than twice `maxPipelined` requests ahead. */
+  readonly closedForPipelining: number;
+  /** Requests that waited for their connection to drain before being answered. */
+  readonly deferred: number;
+}
+
+interface ConnectionState {
+  /** Requests handled whose responses have not finished. */
+  active: number;
+  /** Bytes of those responses not yet accepted by the kernel. */
+  unsent: number;
+  /** Requests received while over the bounds, answered in order once the connection drains. */
+  readonly waiting: [IncomingMessage, ServerResponse][];
+  /** Reading is stopped (and kept stopped against Node's own resumes). */
+  paused: boolean;
+  grace: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Backpressure per connection, in front of a request listener. Node answers pipelined
+ * requests in order and buffers every response that is not yet the connection's turn; a
+ * client that sends requests and never reads would otherwise make the server hold
+ * responses without limit. Here:
+ *
+ * - at most `maxPipelined` requests of a connection are answered at a time, and its queued
+ *   output is bounded by `maxUnsentBytes` (responses reference shared bodies, so this bounds
+ *   what a connection pins, not copies of it);
+ * - past either bound the connection is no longer read (its further requests wait in the
+ *   kernel), the requests already parsed wait their turn, and if it is still over its
+ *   bounds after `overloadGraceMs` it is closed;
+ * - a connection with more than twice `maxPipelined` requests ahead of its responses is
+ *   closed at once: no legitimate client pipelines that deep.
+ * @internal
+ */
+export class ConnectionGuard {
+  private readonly connections = new WeakMap<Socket, ConnectionState>();
+  private overloaded = 0;
+  private closedAfterGrace = 0;
+  private closedForPipelining = 0;
+  private deferredCount = 0;
+
+  constructor(
+    private readonly limits: ConnectionLimits,
+    private readonly handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ) {}
+
+  /** The guarded request listener. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket;
+    if (socket.destroyed) return; // the rest of a chunk parsed after the connection was closed
+    const state = this.connections.get(socket) ?? this.track(socket);
+    if (state.waiting.length === 0 && !this.full(state)) {
+      this.start(state, req, res);
+      return;
+    }
+    this.deferredCount++;
+    state.waiting.push([req, res]);
+    if (state.waiting.length > 2 * this.limits.maxPipelined) {
+      this.closedForPipelining++;
+      socket.destroy();
+      return;
+    }
+    this.update(socket, state);
+  };
+
+  /** Records that `bytes` of body were written to `res` (the handler calls this once per response). */
+  written(res: ServerResponse, bytes: number): void {
+    const socket = res.req.socket;
+    const state = this.connections.get(socket);
+    if (state === undefined) return;
+    state.unsent += bytes;
+    let counted = true;
+    const done = (): void => {
+      if (!counted) return;
+      counted = false;
+      state.unsent -= bytes;
+      this.drain(socket, state);
+    };
+    if (res.writableFinished || res.destroyed) done();
+    else res.once("finish", done).once("close", done);
+    this.update(socket, state);
+  }
+
+  /** What the guard has seen so far. */
+  stats(): ConnectionGuardStats {
+    return {
+      overloaded: this.overloaded,
+      closedAfterGrace: this.closedAfterGrace,
+      closedForPipelining: this.closedForPipelining,
+      deferred: this.deferredCount,
+    };
+  }
+
+  private track(socket: Socket): ConnectionState {
+    const state: ConnectionState = { active: 0, unsent: 0, waiting: [], paused: false, grace: undefined };
+    this.connections.set(socket, state);
+    // Node resumes a connection itself once its own (much smaller) buffer drains: keep it
+    // stopped while this guard says so.
+    socket.on("resume", () => {
+      if (state.paused) socket.pause();
+    });
+    socket.once("close", () => {
+      if (state.grace !== undefined) {
+        clearTimeout(state.grace);
+        state.grace = undefined;
+        this.overloaded--;
+      }
+      state.waiting.length = 0;
+    });
+    return state;
+  }
+
+  private start(state: ConnectionState, req: IncomingMessage, res: ServerResponse): void {
+    state.active++;
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      state.active--;
+      this.drain(req.socket, state);
+    };
+    res.once("finish", end).once("close", end);
+    this.handle(req, res);
+  }
+
+  /** No further request of this connection can be answered now. */
+  private full(state: ConnectionState): boolean {
+    return state.active >= this.limits.maxPipelined || state.unsent > this.limits.maxUnsentBytes();
+  }
+
+  /** Answers waiting requests while the connection is within its bounds. */
+  private drain(socket: Socket, state: ConnectionState): void {
+    while (state.waiting.length > 0 && !this.full(state) && !socket.destroyed) {
+      const [req, res] = state.waiting.shift() as [IncomingMessage, ServerResponse];
+      this.start(state, req, res);
+    }
+    this.update(socket, state);
+  }
+
+  /**
+   * Stops reading while the connection is full; arms the grace timer while it is over its
+   * bounds (output beyond `maxUnsentBytes`, or requests waiting); undoes both once within them.
+   */
+  private update(socket: Socket, state: ConnectionState): void {
+    if (socket.destroyed) return;
+    const full = this.full(state) || state.waiting.length > 0;
+    const over = state.unsent > this.limits.maxUnsentBytes() || state.waiting.length > 0;
+    if (full && !state.paused) {
+      state.paused = true;
+      socket.pause();
+    }
+    if (over && state.grace === undefined) {
+      this.overloaded++;
+      state.grace = setTimeout(() => {
+        state.grace = undefined;
+        this.overloaded--;
+        this.closedAfterGrace++;
+        socket.destroy();
+      }, this.limits.overloadGraceMs);
+      state.grace.unref();
+    }
+    if (!over && state.grace !== undefined) {
+      clearTimeout(state.grace);
+      state.grace = undefined;
+      this.overloaded--;
+    }
+    if (!full && state.paused) {
+      state.paused = false;
+      // Node keeps its own flag for the pause it makes when a response is not drained; it
+      // resumes the socket itself then, and must not get data before (it asserts so).
+      if (!(socket as { _paused?: boolean })._paused) socket.resume();
+    }
+  }
+}
