@@ -1,10 +1,10 @@
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import { RedisStatsBackend } from "../backend/redis-stats-backend.js";
 import { StatsCache } from "../cache/stats-cache.js";
 import { formatDuration } from "../go/duration.js";
-import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
+import { type ApiServer, createApiServer } from "../http/api-server.js";
+import type { ApiErrorEvent } from "../http/create-api-handler.js";
 import type { StatsCacheConfig } from "../model/config.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
 import { CliError } from "./cli-error.js";
@@ -30,7 +30,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * The original API process: a {@link StatsCache} (purge, first collection, then both
- * loops) and, unless `purgeOnly`, an HTTP server with {@link createApiHandler}, logging
+ * loops) and, unless `purgeOnly`, the hardened server of {@link createApiServer}, logging
  * like the original (with timestamps).
  * @internal
  */
@@ -40,7 +40,7 @@ export class ApiService {
 
   private constructor(
     readonly cache: StatsCache,
-    private readonly server: Server | undefined,
+    private readonly server: ApiServer | undefined,
   ) {
     const address = server?.address() as AddressInfo | null | undefined;
     this.url = address ? `http://${formatHostPort(address.address, address.port)}` : undefined;
@@ -69,10 +69,12 @@ export class ApiService {
     watch(cache, log, settings.logCollections ?? true);
     await cache.start();
     if (purgeOnly) return new ApiService(cache, undefined);
-    const server = createServer(createApiHandler(cache, { onError: (event) => logRequestError(log, event) }));
-    // The original has no server timeouts; a slow client should not hold a socket forever.
-    server.headersTimeout = 20_000;
-    server.requestTimeout = 30_000;
+    // The original has no server timeouts nor bounds; createApiServer's defaults have both.
+    const server = createApiServer(cache, {
+      onError: (event) => logRequestError(log, event),
+      onConnectionDropped: ({ reason, remoteAddress }) =>
+        log.error(`Closed connection from ${remoteAddress ?? "?"}: ${DROP_REASONS[reason]}`),
+    });
     try {
       await listen(server, settings.listen);
     } catch (error) {
@@ -86,38 +88,33 @@ export class ApiService {
   }
 
   /**
-   * Stops accepting connections, lets requests in flight finish (closing idle keep-alive
-   * connections at once, and the rest after a grace period), then stops the cache's loops.
-   * The Redis connection is the caller's to close afterwards.
+   * Stops the cache's loops at once (no collection starts during the shutdown), stops
+   * accepting connections, ends the event streams and lets requests in flight finish
+   * (closing idle keep-alive connections at once, and the rest after a grace period). No
+   * request waits on a hung Redis for more than the server's bounds, and the cache's stop
+   * is bounded too, so this takes about a second plus the responses in flight. The Redis
+   * connection is the caller's to close afterwards.
    */
   async stop(): Promise<void> {
-    if (this.server !== undefined) await close(this.server);
-    await this.cache.stop();
+    const cacheStopped = this.cache.stop();
+    if (this.server !== undefined) await this.server.shutdown(SHUTDOWN_GRACE_MS);
+    await cacheStopped;
   }
 }
 
-function listen(server: Server, { host, port }: HostPort): Promise<void> {
+const DROP_REASONS = {
+  overloaded: "it left its responses unread past the server's bound",
+  pipelining: "too many pipelined requests ahead of its responses",
+  "slow-event-client": "an /api/events client that does not read its events",
+} as const;
+
+function listen(server: ApiServer, { host, port }: HostPort): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
     });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    // A keep-alive connection whose request just finished would otherwise stay open
-    // until its timeout: close idle ones as soon as they are.
-    const idle = setInterval(() => server.closeIdleConnections(), 50);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    server.close(() => {
-      clearInterval(idle);
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
   });
 }
 

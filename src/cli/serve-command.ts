@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { ApiService } from "./api-service.js";
 import { CliError } from "./cli-error.js";
 import { type HostPort, parseHostPort } from "./host-port.js";
@@ -51,9 +52,37 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const signal = await stopping;
   log.info(`Shutting down (${signal})`);
   await service.stop();
-  await redis.quit().catch(() => redis.disconnect()); // Redis may be the thing that is down
+  await closeRedis(redis);
   log.info("Stopped");
   return 0;
+}
+
+/** How long a QUIT may take on a Redis that answers; past it the socket is just closed. */
+const QUIT_WAIT_MS = 500;
+
+/**
+ * QUIT when Redis is ready and nothing is pending; otherwise (a command still waiting on a
+ * hung or lost server) disconnect at once: a QUIT would queue behind it until the command
+ * timeout. Never rejects.
+ */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== "ready" || redis.commandQueue.length > 0) {
+    redis.disconnect();
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, QUIT_WAIT_MS);
+  });
+  await Promise.race([
+    redis.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if ((redis.status as string) !== "end") redis.disconnect(); // the QUIT did not come back in time
 }
 
 function listenFlag(value: string): HostPort {

@@ -11,7 +11,12 @@ export { ACCOUNT_LOGIN_PATTERN, buildAccountResponse } from "../http/account-res
 export type { ApiRequestContext } from "../http/api-request-context.js";
 export { API_HEADERS, type ApiEncodedBody, type ApiFailure, type ApiResponse } from "../http/api-response.js";
 export { type ApiRouter, type ApiRouterOptions, createApiRouter } from "../http/api-router.js";
-export { type ApiServer, type ApiServerOptions, createApiServer } from "../http/api-server.js";
+export {
+  type ApiServer,
+  type ApiServerOptions,
+  type ConnectionDroppedEvent,
+  createApiServer,
+} from "../http/api-server.js";
 export { buildBlocksResponse } from "../http/blocks-response.js";
 export type { ConnectionGuardStats } from "../http/connection-guard.js";
 export {

@@ -60,7 +60,24 @@ export interface ApiServerOptions extends ApiHandlerOptions {
    * `false` for none.
    * @defaultValue `{ path: "/api/events" }`
    */
-  readonly events?: (SnapshotEventStreamOptions & { readonly path?: string }) | false;
+  readonly events?: (Omit<SnapshotEventStreamOptions, "onDropped"> & { readonly path?: string }) | false;
+  /**
+   * Told about every connection the server closed to keep its bounds (to log it).
+   * Exceptions it throws are ignored.
+   */
+  readonly onConnectionDropped?: (event: ConnectionDroppedEvent) => void;
+}
+
+/** A connection {@link createApiServer} closed to keep its bounds. */
+export interface ConnectionDroppedEvent {
+  /**
+   * - `overloaded`: it left more than `maxUnsentBytes` unread for longer than `overloadGrace`;
+   * - `pipelining`: it sent more than twice `maxPipelined` requests ahead of its responses;
+   * - `slow-event-client`: an `/api/events` client left more than `maxBufferedBytes` unread.
+   */
+  readonly reason: "overloaded" | "pipelining" | "slow-event-client";
+  /** The client's address, as the socket reports it. */
+  readonly remoteAddress: string | undefined;
 }
 
 /** A `node:http` server of the API, from {@link createApiServer}. */
@@ -98,12 +115,20 @@ const MIB = 1024 * 1024;
 export function createApiServer(source: StatsSource, options: ApiServerOptions = {}): ApiServer {
   if (typeof options !== "object" || options === null) throw new InvalidArgumentError("options", "must be an object");
   const limits = resolveServerOptions(options);
+  const dropped = (reason: ConnectionDroppedEvent["reason"], socket: { remoteAddress?: string | undefined } | null) => {
+    try {
+      options.onConnectionDropped?.({ reason, remoteAddress: socket?.remoteAddress });
+    } catch {
+      // A logger that throws must not take the server down with it.
+    }
+  };
   let largest = 0;
   const guard = new ConnectionGuard(
     {
       maxPipelined: limits.maxPipelined,
       maxUnsentBytes: () => options.maxUnsentBytes ?? Math.max(MIB, 4 * largest),
       overloadGraceMs: limits.overloadGraceMs,
+      onDropped: (socket, reason) => dropped(reason, socket),
     },
     (req, res) => route(req, res),
   );
@@ -115,7 +140,13 @@ export function createApiServer(source: StatsSource, options: ApiServerOptions =
   });
   const eventOptions = options.events === false ? undefined : (options.events ?? {});
   const eventsPath = eventOptions?.path ?? "/api/events";
-  const events = eventOptions === undefined ? undefined : new SnapshotEventStream(source, eventOptions);
+  const events =
+    eventOptions === undefined
+      ? undefined
+      : new SnapshotEventStream(source, {
+          ...eventOptions,
+          onDropped: (res) => dropped("slow-event-client", res.socket),
+        });
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? "/";
     const q = url.indexOf("?");

@@ -10,6 +10,8 @@ export interface ConnectionLimits {
   readonly maxUnsentBytes: () => number;
   /** How long a connection may stay over its bounds before it is closed. */
   readonly overloadGraceMs: number;
+  /** Told about every connection closed for its bounds. */
+  readonly onDropped?: (socket: Socket, reason: "overloaded" | "pipelining") => void;
 }
 
 /** What a {@link ConnectionGuard} has seen, for metrics and tests. */
@@ -77,6 +79,7 @@ export class ConnectionGuard {
     state.waiting.push([req, res]);
     if (state.waiting.length > 2 * this.limits.maxPipelined) {
       this.closedForPipelining++;
+      this.limits.onDropped?.(socket, "pipelining"); // before the close: it still has its address
       socket.destroy();
       return;
     }
@@ -175,6 +178,7 @@ export class ConnectionGuard {
         state.grace = undefined;
         this.overloaded--;
         this.closedAfterGrace++;
+        this.limits.onDropped?.(socket, "overloaded");
         socket.destroy();
       }, this.limits.overloadGraceMs);
       state.grace.unref();

@@ -30,6 +30,8 @@ export interface SnapshotEventStreamOptions {
    * @defaultValue `5`
    */
   readonly retryAfterSeconds?: number;
+  /** Told about every client dropped for not reading. Exceptions it throws are ignored. */
+  readonly onDropped?: (res: ServerResponse) => void;
 }
 
 /** What the stream reads of its source: the current snapshot, and the cache's events if it has them. */
@@ -90,6 +92,7 @@ export class SnapshotEventStream {
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
   private readonly retryAfterSeconds: number;
+  private readonly onDropped: ((res: ServerResponse) => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private dropped = 0;
@@ -104,6 +107,7 @@ export class SnapshotEventStream {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 65_536;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    this.onDropped = options.onDropped;
   }
 
   /**
@@ -180,6 +184,11 @@ export class SnapshotEventStream {
       if (res.destroyed || res.writableLength <= this.maxBufferedBytes) continue;
       this.dropped++;
       this.remove(res);
+      try {
+        this.onDropped?.(res); // before the close: its socket still has its address
+      } catch {
+        // A logger that throws must not stop the others' frames.
+      }
       res.destroy();
     }
     this.suspects.clear();

@@ -113,12 +113,14 @@ describe("createApiServer: bounded work per connection", () => {
   });
 
   it("closes a connection with more than twice maxPipelined requests ahead, and serves the others", async () => {
-    const { server, port } = await start(cache, { maxPipelined: 4 });
+    const dropped: unknown[] = [];
+    const { server, port } = await start(cache, { maxPipelined: 4, onConnectionDropped: (e) => dropped.push(e) });
     const abusive = pipeline(port, "/api/blocks", 50);
     const { closed, replies } = await readReplies(abusive, 50);
     expect(closed).toBe(true);
     expect(replies.length).toBeLessThan(50);
     expect(server.connectionStats().closedForPipelining).toBe(1);
+    expect(dropped).toEqual([{ reason: "pipelining", remoteAddress: "127.0.0.1" }]);
     expect((await request(port, "/api/blocks")).status).toBe(200);
   });
 
