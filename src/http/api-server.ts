@@ -25,7 +25,7 @@ export interface ApiServerOptions extends ApiHandlerOptions {
    * Bytes of responses one connection may have queued but not yet handed to the kernel.
    * Past it the connection is not read any more, and it is closed if it stays past it
    * for `overloadGrace`.
-   * @defaultValue 4 × the largest body served so far, at least 1 MiB
+   * @defaultValue 2 × the largest body served so far, at least 1 MiB
    */
   readonly maxUnsentBytes?: number;
   /**
@@ -126,7 +126,7 @@ export function createApiServer(source: StatsSource, options: ApiServerOptions =
   const guard = new ConnectionGuard(
     {
       maxPipelined: limits.maxPipelined,
-      maxUnsentBytes: () => options.maxUnsentBytes ?? Math.max(MIB, 4 * largest),
+      maxUnsentBytes: () => options.maxUnsentBytes ?? Math.max(MIB, 2 * largest),
       overloadGraceMs: limits.overloadGraceMs,
       onDropped: (socket, reason) => dropped(reason, socket),
     },

@@ -20,21 +20,38 @@ export interface ConnectionGuardStats {
   readonly overloaded: number;
   /** Connections closed because they stayed over their bounds past the grace period. */
   readonly closedAfterGrace: number;
-  /** Connections closed because they sent more than twice `maxPipelined` requests ahead. */
+  /** Connections closed because they had more than twice `maxPipelined` requests ahead of their responses. */
   readonly closedForPipelining: number;
-  /** Requests that waited for their connection to drain before being answered. */
+  /** Requests that waited their turn before being answered. */
   readonly deferred: number;
 }
+
+/**
+ * Bytes of responses one connection may start in one turn of the event loop, judged by the
+ * size of its previous response (one request per turn until one has been answered). The
+ * size of a response is known only once its route has answered, a microtask after every
+ * request of a pipelined chunk has reached the listener: without this share, a burst of
+ * pipelined requests for a large body would all start at once, and their bytes go to the
+ * kernel in one chain of writes while every other connection waits.
+ */
+const TURN_BYTES = 256 * 1024;
 
 interface ConnectionState {
   /** Requests handled whose responses have not finished. */
   active: number;
   /** Bytes of those responses not yet accepted by the kernel. */
   unsent: number;
-  /** Requests received while over the bounds, answered in order once the connection drains. */
+  /** Requests received but not yet handled, answered in order as the connection drains. */
   readonly waiting: [IncomingMessage, ServerResponse][];
+  /** Requests started in turn `turn`. */
+  started: number;
+  turn: number;
+  /** The size of the connection's latest response, `undefined` before one. */
+  lastBytes: number | undefined;
   /** Reading is stopped (and kept stopped against Node's own resumes). */
   paused: boolean;
+  /** A drain is scheduled for the next turn of the event loop. */
+  draining: boolean;
   grace: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -44,14 +61,14 @@ interface ConnectionState {
  * client that sends requests and never reads would otherwise make the server hold
  * responses without limit. Here:
  *
- * - at most `maxPipelined` requests of a connection are answered at a time, and its queued
- *   output is bounded by `maxUnsentBytes` (responses reference shared bodies, so this bounds
- *   what a connection pins, not copies of it);
- * - past either bound the connection is no longer read (its further requests wait in the
- *   kernel), the requests already parsed wait their turn, and if it is still over its
- *   bounds after `overloadGraceMs` it is closed;
- * - a connection with more than twice `maxPipelined` requests ahead of its responses is
- *   closed at once: no legitimate client pipelines that deep.
+ * - at most `maxPipelined` requests of a connection are answered at a time, about 256 KB
+ *   of responses per turn of the event loop, and none while its queued output is past `maxUnsentBytes`
+ *   (responses reference shared bodies, so this bounds what a connection pins, not copies);
+ * - a connection past either bound is no longer read (its further requests wait in the
+ *   kernel), the requests already parsed wait their turn, and if it is still past
+ *   `maxUnsentBytes`, or still has requests waiting, after `overloadGraceMs` it is closed;
+ * - a connection with more than twice `maxPipelined` requests ahead of its responses (being
+ *   answered or waiting) is closed at once: no legitimate client pipelines that deep.
  * @internal
  */
 export class ConnectionGuard {
@@ -60,6 +77,9 @@ export class ConnectionGuard {
   private closedAfterGrace = 0;
   private closedForPipelining = 0;
   private deferredCount = 0;
+  /** The turn of the event loop, as far as the guard cares: bumped once per turn with starts. */
+  private turn = 0;
+  private turnScheduled = false;
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -71,19 +91,19 @@ export class ConnectionGuard {
     const socket = req.socket;
     if (socket.destroyed) return; // the rest of a chunk parsed after the connection was closed
     const state = this.connections.get(socket) ?? this.track(socket);
-    if (state.waiting.length === 0 && !this.full(state)) {
+    if (state.waiting.length === 0 && this.mayStart(state)) {
       this.start(state, req, res);
       return;
     }
     this.deferredCount++;
     state.waiting.push([req, res]);
-    if (state.waiting.length > 2 * this.limits.maxPipelined) {
+    if (state.active + state.waiting.length > 2 * this.limits.maxPipelined) {
       this.closedForPipelining++;
       this.limits.onDropped?.(socket, "pipelining"); // before the close: it still has its address
       socket.destroy();
       return;
     }
-    this.update(socket, state);
+    this.drain(socket, state);
   };
 
   /** Records that `bytes` of body were written to `res` (the handler calls this once per response). */
@@ -92,6 +112,7 @@ export class ConnectionGuard {
     const state = this.connections.get(socket);
     if (state === undefined) return;
     state.unsent += bytes;
+    state.lastBytes = bytes;
     let counted = true;
     const done = (): void => {
       if (!counted) return;
@@ -115,7 +136,17 @@ export class ConnectionGuard {
   }
 
   private track(socket: Socket): ConnectionState {
-    const state: ConnectionState = { active: 0, unsent: 0, waiting: [], paused: false, grace: undefined };
+    const state: ConnectionState = {
+      active: 0,
+      unsent: 0,
+      waiting: [],
+      started: 0,
+      turn: this.turn,
+      lastBytes: undefined,
+      paused: false,
+      draining: false,
+      grace: undefined,
+    };
     this.connections.set(socket, state);
     // Node resumes a connection itself once its own (much smaller) buffer drains: keep it
     // stopped while this guard says so.
@@ -135,6 +166,14 @@ export class ConnectionGuard {
 
   private start(state: ConnectionState, req: IncomingMessage, res: ServerResponse): void {
     state.active++;
+    state.started++;
+    if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(() => {
+        this.turnScheduled = false;
+        this.turn++;
+      });
+    }
     let ended = false;
     const end = (): void => {
       if (ended) return;
@@ -146,29 +185,52 @@ export class ConnectionGuard {
     this.handle(req, res);
   }
 
-  /** No further request of this connection can be answered now. */
+  /** No further request of this connection can be answered now: too many, or too many bytes, in flight. */
   private full(state: ConnectionState): boolean {
     return state.active >= this.limits.maxPipelined || state.unsent > this.limits.maxUnsentBytes();
   }
 
-  /** Answers waiting requests while the connection is within its bounds. */
-  private drain(socket: Socket, state: ConnectionState): void {
-    while (state.waiting.length > 0 && !this.full(state) && !socket.destroyed) {
-      const [req, res] = state.waiting.shift() as [IncomingMessage, ServerResponse];
-      this.start(state, req, res);
+  /** Whether another request may start now: within the bounds, and within this turn's share. */
+  private mayStart(state: ConnectionState): boolean {
+    if (state.turn !== this.turn) {
+      state.turn = this.turn;
+      state.started = 0;
     }
+    const share =
+      state.lastBytes === undefined
+        ? 1
+        : Math.min(this.limits.maxPipelined, Math.max(1, Math.floor(TURN_BYTES / Math.max(state.lastBytes, 1024))));
+    return state.started < share && !this.full(state);
+  }
+
+  /** Answers waiting requests, on the next turn of the event loop, while the connection allows. */
+  private drain(socket: Socket, state: ConnectionState): void {
     this.update(socket, state);
+    if (state.draining || state.waiting.length === 0) return;
+    state.draining = true;
+    setImmediate(() => {
+      state.draining = false;
+      while (state.waiting.length > 0 && !socket.destroyed && this.mayStart(state)) {
+        const [req, res] = state.waiting.shift() as [IncomingMessage, ServerResponse];
+        this.start(state, req, res);
+      }
+      // Held back by this turn's share only: go on next turn (a full connection drains on its finishes).
+      if (state.waiting.length > 0 && !this.full(state)) this.drain(socket, state);
+      else this.update(socket, state);
+    });
   }
 
   /**
-   * Stops reading while the connection is full; arms the grace timer while it is over its
-   * bounds (output beyond `maxUnsentBytes`, or requests waiting); undoes both once within them.
+   * Stops reading while the connection is full or has requests waiting; arms the grace
+   * timer while it is over its bounds (output past `maxUnsentBytes`, or requests waiting
+   * behind a full connection); undoes both once within them.
    */
   private update(socket: Socket, state: ConnectionState): void {
     if (socket.destroyed) return;
-    const full = this.full(state) || state.waiting.length > 0;
-    const over = state.unsent > this.limits.maxUnsentBytes() || state.waiting.length > 0;
-    if (full && !state.paused) {
+    const full = this.full(state);
+    const hold = full || state.waiting.length > 0;
+    const over = state.unsent > this.limits.maxUnsentBytes() || (full && state.waiting.length > 0);
+    if (hold && !state.paused) {
       state.paused = true;
       socket.pause();
     }
@@ -188,7 +250,7 @@ export class ConnectionGuard {
       state.grace = undefined;
       this.overloaded--;
     }
-    if (!full && state.paused) {
+    if (!hold && state.paused) {
       state.paused = false;
       // Node keeps its own flag for the pause it makes when a response is not drained; it
       // resumes the socket itself then, and must not get data before (it asserts so).

@@ -91,7 +91,7 @@ describe("createApiServer: the handler's answers", () => {
 
 describe("createApiServer: bounded work per connection", () => {
   it("answers pipelined requests in order, at most maxPipelined at a time", async () => {
-    const { server, port } = await start(cache, { maxPipelined: 4 });
+    const { server, port } = await start(cache, { maxPipelined: 8 });
     const paths = ["/api/blocks", "/api/payments", `/api/accounts/${LOGIN}`, "/api/stats", "/api/miners", "/nope"];
     const socket = connect(port, "127.0.0.1");
     socket.write(
