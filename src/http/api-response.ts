@@ -35,20 +35,21 @@ export interface ApiResponse {
    * snapshot (`/api/blocks`, `/api/payments`) or account entry; never on `/api/stats` or
    * `/api/miners`, whose `now` changes the bytes.
    */
-  readonly etag?: string;
+  readonly etag?: string | undefined;
   /**
    * The body content-coded: the chunks of its gzip or brotli form and that form's
    * validator, or `undefined` while the compression of this snapshot's body is still
    * running (it is computed once, off the event loop) or when that coding is not worth it
-   * (small or mostly per-request bodies).
+   * (small or mostly per-request bodies). Call it on the response (`response.encoded("gzip")`).
    */
   readonly encoded?: (coding: ContentCoding) => ApiEncodedBody | undefined;
   /**
-   * A failure behind this response, for the host to log: a node read that failed (the
-   * body then says `"nodes":null`, as the original's does), a Redis failure (503), luck
-   * rows left out because they were not finite, or an unexpected error (500).
+   * A failure behind this response, for the host to log: a node read that failed or was
+   * late (the body then has the last good node list, or `"nodes":null` as the original's
+   * when there is none), a Redis failure (503), luck rows left out because they were not
+   * finite, or an unexpected error (500).
    */
-  readonly failure?: ApiFailure;
+  readonly failure?: ApiFailure | undefined;
 }
 
 /** A response body in one content coding (see {@link ApiResponse.encoded}). */
@@ -104,24 +105,44 @@ export function sharedResponse<N extends string>(
   extra?: Readonly<Record<string, string>>,
   failure?: ApiFailure,
 ): ApiResponse {
-  const chunks = shared.identity(values);
-  let body: Buffer | undefined = chunks.length === 1 ? chunks[0] : undefined;
-  const etag = shared.etag();
-  return {
-    status,
-    headers: { ...API_HEADERS, ...extra },
-    get body(): Buffer {
-      body ??= Buffer.concat(chunks);
-      return body;
-    },
-    chunks,
-    ...(etag === undefined ? {} : { etag }),
-    encoded: (coding) => {
-      const encodedChunks = shared.encoded(coding, values);
-      if (encodedChunks === undefined) return undefined;
-      const encodedTag = shared.etag(coding);
-      return encodedTag === undefined ? { chunks: encodedChunks } : { chunks: encodedChunks, etag: encodedTag };
-    },
-    ...(failure === undefined ? {} : { failure }),
-  };
+  return new SharedApiResponse(status, shared, values, extra, failure);
+}
+
+/**
+ * The {@link ApiResponse} of a shared body. A class, so that every response has the same
+ * shape (an object literal with a getter and optional fields costs V8 its fast path: a
+ * few µs per request).
+ */
+class SharedApiResponse<N extends string> implements ApiResponse {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly chunks: readonly Buffer[];
+  readonly etag: string | undefined;
+  private joined: Buffer | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly shared: SharedBody<N>,
+    private readonly values: Readonly<Record<N, Buffer>>,
+    extra: Readonly<Record<string, string>> | undefined,
+    readonly failure: ApiFailure | undefined,
+  ) {
+    const headers: Record<string, string> = { ...API_HEADERS };
+    if (extra !== undefined) for (const name in extra) headers[name] = extra[name] as string;
+    this.headers = headers;
+    this.chunks = shared.identity(values);
+    this.etag = shared.etag();
+  }
+
+  encoded(coding: ContentCoding): ApiEncodedBody | undefined {
+    const chunks = this.shared.encoded(coding, this.values);
+    if (chunks === undefined) return undefined;
+    const etag = this.shared.etag(coding);
+    return etag === undefined ? { chunks } : { chunks, etag };
+  }
+
+  /** The chunks as one Buffer, made on first use. */
+  get body(): Buffer {
+    this.joined ??= this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    return this.joined;
+  }
 }

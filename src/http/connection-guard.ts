@@ -55,6 +55,26 @@ interface ConnectionState {
   grace: ReturnType<typeof setTimeout> | undefined;
 }
 
+/** What the guard keeps on a response it started. */
+interface GuardEntry {
+  readonly guard: ConnectionGuard;
+  readonly state: ConnectionState;
+  /** Its body's bytes, once written. */
+  bytes: number;
+  ended: boolean;
+}
+
+const GUARD = Symbol("connection guard");
+type GuardedResponse = ServerResponse & { [GUARD]?: GuardEntry };
+
+/** The `finish` and `close` listener of every guarded response (`this` is the response). */
+function responseEnded(this: ServerResponse): void {
+  const entry = (this as GuardedResponse)[GUARD];
+  if (entry === undefined || entry.ended) return;
+  entry.ended = true;
+  entry.guard.ended(this, entry);
+}
+
 /**
  * Backpressure per connection, in front of a request listener. Node answers pipelined
  * requests in order and buffers every response that is not yet the connection's turn; a
@@ -108,21 +128,13 @@ export class ConnectionGuard {
 
   /** Records that `bytes` of body were written to `res` (the handler calls this once per response). */
   written(res: ServerResponse, bytes: number): void {
-    const socket = res.req.socket;
-    const state = this.connections.get(socket);
-    if (state === undefined) return;
+    const entry = (res as GuardedResponse)[GUARD];
+    if (entry === undefined || entry.ended) return;
+    const { state } = entry;
     state.unsent += bytes;
     state.lastBytes = bytes;
-    let counted = true;
-    const done = (): void => {
-      if (!counted) return;
-      counted = false;
-      state.unsent -= bytes;
-      this.drain(socket, state);
-    };
-    if (res.writableFinished || res.destroyed) done();
-    else res.once("finish", done).once("close", done);
-    this.update(socket, state);
+    entry.bytes = bytes;
+    this.update(res.req.socket, state);
   }
 
   /** What the guard has seen so far. */
@@ -169,20 +181,24 @@ export class ConnectionGuard {
     state.started++;
     if (!this.turnScheduled) {
       this.turnScheduled = true;
-      setImmediate(() => {
-        this.turnScheduled = false;
-        this.turn++;
-      });
+      setImmediate(this.nextTurn);
     }
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      state.active--;
-      this.drain(req.socket, state);
-    };
-    res.once("finish", end).once("close", end);
+    (res as GuardedResponse)[GUARD] = { guard: this, state, bytes: 0, ended: false };
+    // Shared listeners (`this` is the response): no closure per request on the hot path.
+    res.once("finish", responseEnded).once("close", responseEnded);
     this.handle(req, res);
+  }
+
+  private readonly nextTurn = (): void => {
+    this.turnScheduled = false;
+    this.turn++;
+  };
+
+  /** A response finished or was closed: its bytes are no longer queued, its slot is free. @internal */
+  ended(res: ServerResponse, entry: GuardEntry): void {
+    entry.state.active--;
+    entry.state.unsent -= entry.bytes;
+    this.drain(res.req.socket, entry.state);
   }
 
   /** No further request of this connection can be answered now: too many, or too many bytes, in flight. */

@@ -55,7 +55,8 @@ export function negotiateResponse(
   request: NegotiationRequest,
   options: NegotiationOptions = {},
 ): NegotiatedResponse {
-  const headers: Record<string, string> = { ...response.headers };
+  const headers: Record<string, string> = {};
+  for (const name in response.headers) headers[name] = response.headers[name] as string;
   let chunks: readonly Buffer[] = response.chunks ?? [bodyBuffer(response.body)];
   let etag = options.etag === false ? undefined : response.etag;
   if (options.compression !== false && response.encoded !== undefined) {
