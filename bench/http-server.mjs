@@ -7,7 +7,8 @@
  * snapshot is in and served compressed; answers IPC `{ id, kind }`:
  *
  * - `"report"`: RSS, the kernel's RSS high-water mark, heap, event-loop delay since the last
- *   `"reset"`, the guard's stats, and how long each new snapshot held the event loop;
+ *   `"reset"`, the guard's stats, the CPU time used so far, and how long each new snapshot
+ *   held the event loop;
  * - `"reset"`: restarts the event-loop histogram; `"gc"`: a full GC; `"stop"`: exits.
  */
 import { readFileSync } from "node:fs";
@@ -61,6 +62,7 @@ function peakRss() {
 process.on("message", ({ id, kind }) => {
   if (kind === "report") {
     const memory = process.memoryUsage();
+    const cpu = process.cpuUsage();
     process.send({
       id,
       rss: memory.rss,
@@ -69,6 +71,7 @@ process.on("message", ({ id, kind }) => {
       loopDelayMaxMs: loop.max / 1e6,
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       stats: server.connectionStats(),
+      cpuMicros: cpu.user + cpu.system,
       snapshots,
       version: cache.snapshot?.version ?? 0,
     });
