@@ -12,11 +12,15 @@
  * - `"reset"`: restarts the event-loop histogram; `"gc"`: a full GC; `"stop"`: exits.
  */
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import { createApiServer } from "../dist/http.js";
-import { RedisStatsBackend, StatsCache } from "../dist/index.js";
+
+// The package to serve: this checkout's build, or (BENCH_PACKAGE_DIR) an older build to
+// compare with, which may predate createApiServer: then a plain server with its handler.
+const dir = process.env.BENCH_PACKAGE_DIR ?? new URL("../dist", import.meta.url).pathname;
+const { RedisStatsBackend, StatsCache, createApiHandler } = await import(`${dir}/index.js`);
+const { createApiServer } = await import(`${dir}/http.js`);
 
 const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 0 });
 const cache = new StatsCache(
@@ -37,7 +41,10 @@ cache.on("collected", (snapshot) => {
 });
 
 await cache.start();
-const server = createApiServer(cache, JSON.parse(process.env.SERVER_OPTIONS ?? "{}"));
+const server =
+  createApiServer === undefined
+    ? createServer(createApiHandler(cache))
+    : createApiServer(cache, JSON.parse(process.env.SERVER_OPTIONS ?? "{}"));
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = server.address().port;
 
@@ -49,7 +56,9 @@ const coding = () =>
       res.on("end", () => resolve(res.headers["content-encoding"]));
     }).end();
   });
-for (let i = 0; i < 1000 && (await coding()) !== "gzip"; i++) await new Promise((r) => setTimeout(r, 10));
+if (createApiServer !== undefined) {
+  for (let i = 0; i < 1000 && (await coding()) !== "gzip"; i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
@@ -70,7 +79,7 @@ process.on("message", ({ id, kind }) => {
       heapUsed: memory.heapUsed,
       loopDelayMaxMs: loop.max / 1e6,
       loopDelayP99Ms: loop.percentile(99) / 1e6,
-      stats: server.connectionStats(),
+      stats: server.connectionStats?.() ?? {},
       cpuMicros: cpu.user + cpu.system,
       snapshots,
       version: cache.snapshot?.version ?? 0,
@@ -82,7 +91,8 @@ process.on("message", ({ id, kind }) => {
     globalThis.gc?.();
     process.send({ id });
   } else if (kind === "stop") {
-    void Promise.all([server.shutdown(200), cache.stop()]).then(() => {
+    server.closeAllConnections();
+    void Promise.all([new Promise((resolve) => server.close(resolve)), cache.stop()]).then(() => {
       redis.disconnect();
       process.exit(0);
     });
