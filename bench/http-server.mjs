@@ -98,4 +98,6 @@ process.on("message", ({ id, kind }) => {
     });
   }
 });
+// The parent gone (a test or benchmark killed): nothing will ever stop this server.
+process.once("disconnect", () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ port })}\n`);

@@ -68,4 +68,6 @@ process.on("message", ({ id, kind }: { id: number; kind: string }) => {
     });
   }
 });
+// The parent gone (a test or benchmark killed): nothing will ever stop this server.
+process.once("disconnect", () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
