@@ -1,4 +1,4 @@
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Redis } from "ioredis";
 import { RedisStatsBackend, SERVICE_REDIS_OPTIONS, StatsCache } from "open-pool-stats";
 import {
@@ -9,6 +9,7 @@ import {
   buildNotFoundResponse,
   buildPaymentsResponse,
   buildStatsResponse,
+  negotiateResponse,
 } from "open-pool-stats/http";
 
 // A host's own server that serves the original API next to its own routes. (For the
@@ -20,10 +21,17 @@ const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { ...
 const cache = new StatsCache(new RedisStatsBackend(redis, { prefix: "eth" }), { statsCollectInterval: "5s" });
 await cache.start(); // waits for the connection (at most one interval): the first snapshot is there at once
 
-/** Writes a builder's response: the exact body bytes, the original's headers. */
-function send(res: ServerResponse, response: ApiResponse): void {
-  res.writeHead(response.status, { ...response.headers, "Content-Length": String(Buffer.byteLength(response.body)) });
-  res.end(response.body);
+/**
+ * Writes a builder's response as the request allows: the shared body chunks (or their gzip
+ * or brotli form, compressed once per snapshot), or a 304 to a matching If-None-Match; the
+ * original's headers and bytes when the client asks for nothing. (Simplest of all:
+ * res.writeHead(r.status, r.headers); res.end(r.body).)
+ */
+function send(req: IncomingMessage, res: ServerResponse, response: ApiResponse): void {
+  const out = negotiateResponse(response, req);
+  res.writeHead(out.status, out.headers);
+  for (const chunk of out.chunks) res.write(chunk);
+  res.end();
   if (response.failure) console.warn(`${response.failure.kind}:`, response.failure.error); // e.g. a Redis outage
 }
 
@@ -33,23 +41,23 @@ const server = createServer(async (req, res) => {
     if (path === "/") {
       res.end("<h1>My pool</h1>"); // the host's own pages
     } else if (path === "/api/stats") {
-      send(res, await buildStatsResponse(cache)); // nodes read live, the rest serialized once per snapshot
+      send(req, res, await buildStatsResponse(cache)); // nodes read live, the rest serialized once per snapshot
     } else if (path === "/api/miners") {
-      send(res, buildMinersResponse(cache));
+      send(req, res, buildMinersResponse(cache));
     } else if (path === "/api/blocks") {
-      send(res, buildBlocksResponse(cache));
+      send(req, res, buildBlocksResponse(cache));
     } else if (path === "/api/payments") {
-      send(res, buildPaymentsResponse(cache));
+      send(req, res, buildPaymentsResponse(cache));
     } else if (path.startsWith("/api/accounts/")) {
       // The builder applies the original's login pattern itself: a bad login is a 404 without Redis.
-      send(res, await buildAccountResponse(cache, path.slice("/api/accounts/".length)));
+      send(req, res, await buildAccountResponse(cache, path.slice("/api/accounts/".length)));
     } else if (path === "/api/top") {
       // A route of the host's own, from the same snapshot.
       const miners = [...(cache.snapshot?.stats.miners ?? new Map())].sort(([, a], [, b]) => (b.hr > a.hr ? 1 : -1));
       res.setHeader("Content-Type", "application/json");
       res.end(JSON.stringify(miners.slice(0, 10).map(([login, miner]) => ({ login, hr: miner.hr.toString() }))));
     } else {
-      send(res, buildNotFoundResponse());
+      send(req, res, buildNotFoundResponse());
     }
   } catch (error) {
     console.error(error);

@@ -1,5 +1,7 @@
+import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import type { Account, AccountResult } from "../model/account.js";
 import type { Clock } from "../time/clock.js";
+import { deadline } from "./bounded-wait.js";
 import { deepFreeze } from "./deep-freeze.js";
 
 /** The rules of an {@link AccountCache}. @internal */
@@ -14,6 +16,16 @@ export interface AccountCacheSettings {
   readonly notFoundTtlMs: number;
   readonly maxNotFound: number;
   readonly staleWhileRevalidate: boolean;
+  /** A caller waits at most this long (ms, from the refresh's start) before it gets a `BackendUnavailableError`. */
+  readonly maxWaitMs: number;
+}
+
+/** One refresh in flight: the read itself, and what callers await (the read, bounded). */
+interface Refresh {
+  readonly read: Promise<AccountResult>;
+  readonly bounded: Promise<AccountResult>;
+  readonly expired: () => boolean;
+  readonly lateError: () => BackendUnavailableError;
 }
 
 /** Reads one account from Redis; `undefined` when the miner does not exist. */
@@ -50,6 +62,10 @@ export interface AccountCacheCounts {
  *   older than `maxAgeMs` are swept once per `freshMs`.
  * - Stale-while-revalidate (optional): a stale entry is served at once while one background
  *   refresh runs; that refresh's failure goes to `onBackgroundError`, never unhandled.
+ * - Bounded waits: a caller waits for a refresh at most `maxWaitMs` from its start, then
+ *   gets a `BackendUnavailableError` (a 503), and later callers get it at once while that
+ *   refresh still hangs; the refresh itself goes on (bounded by the connection's command
+ *   timeout) and stores its result when it lands.
  *
  * Logins must already be normalized (lower-cased).
  * @internal
@@ -57,7 +73,7 @@ export interface AccountCacheCounts {
 export class AccountCache {
   private readonly entries = new Map<string, Account>();
   private readonly notFound = new Map<string, number>();
-  private readonly inFlight = new Map<string, Promise<AccountResult>>();
+  private readonly inFlight = new Map<string, Refresh>();
   private lastSweepAt: number;
   private readonly counts = { hits: 0, misses: 0, notFound: 0 };
 
@@ -115,28 +131,38 @@ export class AccountCache {
 
   /** Resolves once every refresh running now has settled (never rejects). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.inFlight.values()].map((refresh) => refresh.read));
   }
 
-  /** Joins the login's running refresh, or starts one. */
+  /** Joins the login's running refresh, or starts one; bounded by `maxWaitMs` from its start. */
   private refresh(login: string): Promise<AccountResult> {
-    const running = this.inFlight.get(login);
-    if (running !== undefined) return running;
+    const running = this.inFlight.get(login) ?? this.start(login);
+    return running.expired() ? Promise.reject(running.lateError()) : running.bounded;
+  }
+
+  private start(login: string): Refresh {
     // The original captures the time before its Redis calls: an entry is never newer than its data.
     const updatedAt = this.settings.now();
-    const promise = this.load(login, updatedAt)
+    const read: Promise<AccountResult> = this.load(login, updatedAt)
       .then((account) => this.store(login, account, updatedAt))
       .finally(() => {
-        if (this.inFlight.get(login) === promise) this.inFlight.delete(login);
+        if (this.inFlight.get(login)?.read === read) this.inFlight.delete(login);
       });
-    this.inFlight.set(login, promise);
-    return promise;
+    const { maxWaitMs } = this.settings;
+    const lateError = (): BackendUnavailableError =>
+      new BackendUnavailableError("getAccount", `no reply within ${maxWaitMs} ms`);
+    const limit = deadline(read, maxWaitMs, lateError);
+    const bounded = Promise.race([read, limit.late]);
+    bounded.catch(() => undefined); // a background refresh has no caller: its failure is reported from `read`
+    const refresh: Refresh = { read, bounded, expired: limit.expired, lateError };
+    this.inFlight.set(login, refresh);
+    return refresh;
   }
 
   private refreshInBackground(login: string): void {
     if (this.inFlight.has(login)) return;
     const at = this.settings.now();
-    this.refresh(login).catch((error: unknown) => this.onBackgroundError(login, error, at));
+    this.start(login).read.catch((error: unknown) => this.onBackgroundError(login, error, at));
   }
 
   /** Records a successful refresh (failures never reach here: they leave the cache as it was). */

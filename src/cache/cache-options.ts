@@ -61,6 +61,22 @@ export interface StatsCacheOptions {
    * @defaultValue the `purge` option (an instance told not to purge is one that must not write)
    */
   readonly sampleCharts?: boolean;
+  /**
+   * The longest a `getAccount` call waits for its refresh, counted from the refresh's
+   * start: past it the call rejects with `BackendUnavailableError` (a fast 503), and so does
+   * every call for that login while the refresh still hangs; the refresh goes on and its
+   * result is stored when it lands. Give the Redis connection a `commandTimeout` to bound
+   * the refresh itself.
+   * @defaultValue `"1s"`
+   */
+  readonly accountWait?: DurationInput;
+  /**
+   * The longest `stop()` waits for the collection, purge, account refreshes and node read
+   * in flight (they are not cancelled; a hung one is left to the connection's command
+   * timeout, or to the host closing the connection).
+   * @defaultValue `"1s"`
+   */
+  readonly stopTimeout?: DurationInput;
 }
 
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
@@ -73,6 +89,8 @@ export interface ResolvedStatsCacheOptions {
   readonly purge: boolean;
   readonly readyTimeoutMs: number;
   readonly sampleCharts: boolean;
+  readonly accountWaitMs: number;
+  readonly stopTimeoutMs: number;
 }
 
 /** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
@@ -82,6 +100,8 @@ export const STATS_CACHE_OPTION_DEFAULTS = Object.freeze({
   maxNotFound: 10_000,
   staleWhileRevalidate: false,
   purge: true,
+  accountWaitMs: 1000,
+  stopTimeoutMs: 1000,
 } as const);
 
 /**
@@ -132,7 +152,17 @@ export function resolveStatsCacheOptions(
       options.readyTimeout === undefined
         ? config.statsCollectIntervalMs
         : durationField("readyTimeout", options.readyTimeout),
+    accountWaitMs: positiveDuration("accountWait", options.accountWait, d.accountWaitMs),
+    stopTimeoutMs: positiveDuration("stopTimeout", options.stopTimeout, d.stopTimeoutMs),
   });
+}
+
+/** A duration of 1 ms to 2^31−1 ms (a timer's range). */
+function positiveDuration(field: string, value: DurationInput | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = durationField(field, value);
+  if (ms < 1 || ms > 2 ** 31 - 1) throw new InvalidArgumentError(field, `must be 1 ms … 2^31−1 ms, got ${ms} ms`);
+  return ms;
 }
 
 function bound(field: string, value: unknown): number {

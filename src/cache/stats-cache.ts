@@ -16,6 +16,7 @@ import type { Clock } from "../time/clock.js";
 import type { Milliseconds, Seconds } from "../time/units.js";
 import { AccountCache, type AccountCacheCounts, type AccountCacheSizes } from "./account-cache.js";
 import { loadAccount, normalizeLogin } from "./account-loader.js";
+import { waitAtMost } from "./bounded-wait.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
 import { deepFreeze } from "./deep-freeze.js";
@@ -89,6 +90,7 @@ export class StatsCache implements StatsSource {
   private readonly timers: { collect?: Timer; purge?: Timer } = {};
   private readonly purges: boolean;
   private readonly readyTimeoutMs: number;
+  private readonly stopTimeoutMs: number;
   /** The node-state read in flight, shared by its concurrent callers. */
   private nodeRead: Promise<NodeStates> | undefined;
   /** The chart series and the sampler, with `charts.enabled` (never in `purgeOnly` mode). */
@@ -118,6 +120,7 @@ export class StatsCache implements StatsSource {
     this.charts =
       this.config.charts === null || this.config.purgeOnly ? undefined : chartStoreOf(backend, this.config.charts);
     this.samples = settings.sampleCharts && this.charts !== undefined;
+    this.stopTimeoutMs = settings.stopTimeoutMs;
     this.accounts = new AccountCache(
       {
         now: this.now,
@@ -127,6 +130,7 @@ export class StatsCache implements StatsSource {
         notFoundTtlMs: settings.maxNotFound === 0 ? 0 : settings.notFoundTtlMs,
         maxNotFound: settings.maxNotFound,
         staleWhileRevalidate: settings.staleWhileRevalidate,
+        maxWaitMs: settings.accountWaitMs,
       },
       (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt, this.charts),
       (login, error, at) => this.events.emit("error", { operation: "account", error, at, login }),
@@ -181,11 +185,13 @@ export class StatsCache implements StatsSource {
   }
 
   /**
-   * Stops the loops: clears the timers, then waits for the collection or purge in progress
-   * and for account refreshes in flight (a running Redis read is not cancelled; give the
-   * connection a `commandTimeout` to bound it), and gives the chart sampler lease up if
-   * this instance holds it, so another takes over at once. Never rejects; calling it
-   * again is harmless.
+   * Stops the loops: clears the timers at once (no collection or purge starts after this
+   * call), then waits for the collection or purge in progress, the account refreshes and
+   * the node read in flight — at most `stopTimeout` (1 s), so a hung Redis cannot hold a
+   * shutdown. A running Redis read is not cancelled: it ends with the connection's
+   * `commandTimeout`, or when the host closes the connection (do, with `disconnect()`).
+   * Then it gives the chart sampler lease up if this instance holds it, so another takes
+   * over at once (within the same bound). Never rejects; calling it again is harmless.
    */
   async stop(): Promise<void> {
     this.starting = undefined;
@@ -194,17 +200,11 @@ export class StatsCache implements StatsSource {
       clearTimeout(this.timers[job]);
       delete this.timers[job];
     }
-    await this.tail;
-    await this.accounts.idle();
-    await this.nodeRead?.catch(() => undefined);
-    if (this.samples) {
-      // The store knows whether it holds the lease (a turn that failed after acquiring it
-      // still does): releasing costs nothing when it does not.
-      this.leader = false;
-      await Promise.resolve()
-        .then(() => this.charts?.release())
-        .catch((error: unknown) => this.chartsFailed(error, this.safeNow()));
-    }
+    const inFlight = Promise.all([this.tail, this.accounts.idle(), this.nodeRead?.catch(() => undefined)]);
+    await waitAtMost(
+      inFlight.then(() => this.releaseLease()),
+      this.stopTimeoutMs,
+    );
   }
 
   /**
@@ -256,6 +256,17 @@ export class StatsCache implements StatsSource {
   /** What the account cache answered so far (hits, misses, "not found"), for metrics. */
   accountCacheCounts(): AccountCacheCounts {
     return this.accounts.answers();
+  }
+
+  /** Gives the chart sampler lease up if this instance samples; never rejects. */
+  private async releaseLease(): Promise<void> {
+    if (!this.samples) return;
+    // The store knows whether it holds the lease (a turn that failed after acquiring it
+    // still does): releasing costs nothing when it does not.
+    this.leader = false;
+    await Promise.resolve()
+      .then(() => this.charts?.release())
+      .catch((error: unknown) => this.chartsFailed(error, this.safeNow()));
   }
 
   private async runStart(generation: number): Promise<void> {

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { RedisStatsBackend } from "../backend/redis-stats-backend.js";
 import { StatsCache } from "../cache/stats-cache.js";
-import { type ApiErrorEvent, createApiHandler } from "../http/create-api-handler.js";
+import { type ApiServer, type ConnectionDroppedEvent, createApiServer } from "../http/api-server.js";
+import type { ApiErrorEvent } from "../http/create-api-handler.js";
 import type { PoolStatsMetrics } from "../metrics/metric-set.js";
 import type { StatsCacheConfig } from "../model/config.js";
 import { withStatusPage } from "../page/status-page.js";
@@ -39,9 +40,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * The original API process: a {@link StatsCache} on a {@link GuardedBackend} (nothing runs
- * on an unverified connection) and, unless `purgeOnly`, an HTTP server with
- * {@link createApiHandler}, listening at once — before Redis is there it answers the
- * original's empty bodies and `/health` 503 — plus `/metrics` when asked.
+ * on an unverified connection) and, unless `purgeOnly`, the hardened server of
+ * {@link createApiServer} (bounded memory per connection, timeouts, `/api/events`),
+ * listening at once — before Redis is there it answers the original's empty bodies and
+ * `/health` 503 — plus the status page and `/metrics` when asked.
  * {@link ApiService.connect} then waits for Redis and starts the cache.
  * @internal
  */
@@ -67,10 +69,12 @@ export class ApiService {
     } catch (error) {
       throw new CliError(errorMessage(error), 1, { cause: error });
     }
+    // The API server's /api/events clients, once it exists (the metrics are made before it).
+    let sseClients = (): number => 0;
     const metrics =
       settings.metrics === undefined
         ? undefined
-        : await loadMetrics({ cache, backend, redisReady: () => link.verified });
+        : await loadMetrics({ cache, backend, redisReady: () => link.verified, sseClients: () => sseClients() });
     if (metrics !== undefined) link.onFailure((error) => metrics.countRedisError("connection", error));
     watchCache(cache, { ...settings, link, logCollections: settings.logCollections ?? true });
     const purgeOnly = cache.config.purgeOnly;
@@ -79,22 +83,31 @@ export class ApiService {
       let url: string | undefined;
       let metricsUrl: string | undefined;
       const ownMetrics = settings.metrics?.listen;
-      if (!purgeOnly || (metrics !== undefined && ownMetrics === undefined)) {
-        const api = createApiHandler(cache, {
+      // Around the API's routes: the status page, `/metrics` on the same port, and the
+      // metrics' request timing, all inside the server's bounds.
+      const wrap = (routes: Listener): Listener => {
+        const paged = settings.statusPage === true ? withStatusPage(routes) : routes;
+        if (metrics === undefined) return paged;
+        return metrics.instrument(ownMetrics === undefined ? withMetrics(paged, metrics) : paged);
+      };
+      if (!purgeOnly) {
+        const server = createApiServer(cache, {
           onError: (event) => requestFailed(settings, event, metrics),
+          onConnectionDropped: (event) => connectionDropped(log, event),
+          wrapListener: wrap,
         });
-        // In purge-only mode the original serves no HTTP: only /metrics, when asked.
-        const routes = purgeOnly ? notFound : settings.statusPage === true ? withStatusPage(api) : api;
-        const listener =
-          metrics === undefined
-            ? routes
-            : metrics.instrument(ownMetrics === undefined ? withMetrics(routes, metrics) : routes);
-        url = await listen(servers, listener, settings.listen, log, purgeOnly ? "Metrics" : "API");
-        if (!purgeOnly && settings.statusPage === true) log.info(`Status page on ${url}/`);
+        sseClients = () => server.events?.stats().clients ?? 0;
+        url = await listen(servers, server, settings.listen, log, "API");
+        if (settings.statusPage === true) log.info(`Status page on ${url}/`);
         if (metrics !== undefined && ownMetrics === undefined) metricsUrl = `${url}/metrics`;
+      } else if (metrics !== undefined && ownMetrics === undefined) {
+        // In purge-only mode the original serves no HTTP: only /metrics, when asked.
+        const only = withMetrics(notFound, metrics);
+        metricsUrl = `${await listen(servers, plainServer(metrics.instrument(only)), settings.listen, log, "Metrics")}/metrics`;
       }
       if (metrics !== undefined && ownMetrics !== undefined) {
-        metricsUrl = `${await listen(servers, withMetrics(notFound, metrics), ownMetrics, log, "Metrics")}/metrics`;
+        const server = plainServer(withMetrics(notFound, metrics));
+        metricsUrl = `${await listen(servers, server, ownMetrics, log, "Metrics")}/metrics`;
       }
       return new ApiService(cache, link, servers, purgeOnly ? undefined : url, metricsUrl);
     } catch (error) {
@@ -115,13 +128,17 @@ export class ApiService {
   }
 
   /**
-   * Stops accepting connections, lets requests in flight finish (closing idle keep-alive
-   * connections at once, and the rest after a grace period), then stops the cache's loops.
-   * The Redis connection is the caller's to close afterwards.
+   * Stops the cache's loops at once (no collection starts during the shutdown), stops
+   * accepting connections, ends the event streams and lets requests in flight finish
+   * (closing idle keep-alive connections at once, and the rest after a grace period). No
+   * request waits on a hung Redis for more than the server's bounds, and the cache's stop
+   * is bounded too, so this takes about a second plus the responses in flight. The Redis
+   * connection is the caller's to close afterwards.
    */
   async stop(): Promise<void> {
+    const cacheStopped = this.cache.stop();
     await Promise.all(this.servers.map(close));
-    await this.cache.stop();
+    await cacheStopped;
   }
 }
 
@@ -140,11 +157,15 @@ function withMetrics(next: Listener, metrics: PoolStatsMetrics): Listener {
   };
 }
 
-async function listen(servers: Server[], listener: Listener, at: HostPort, log: Logger, what: string): Promise<string> {
+/** A server for `/metrics` alone: the original has no timeouts; a slow client should not hold a socket forever. */
+function plainServer(listener: Listener): Server {
   const server = createServer(listener);
-  // The original has no server timeouts; a slow client should not hold a socket forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  return server;
+}
+
+async function listen(servers: Server[], server: Server, at: HostPort, log: Logger, what: string): Promise<string> {
   const where = formatHostPort(at.host, at.port);
   log.info(`Starting ${what} on ${where}`);
   try {
@@ -166,6 +187,7 @@ async function listen(servers: Server[], listener: Listener, at: HostPort, log: 
 }
 
 function close(server: Server): Promise<void> {
+  if (isApiServer(server)) return server.shutdown(SHUTDOWN_GRACE_MS);
   return new Promise((resolve) => {
     // A keep-alive connection whose request just finished would otherwise stay open
     // until its timeout: close idle ones as soon as they are.
@@ -197,4 +219,22 @@ function requestFailed(
   } else {
     settings.log.error(`Internal error answering ${event.method} ${event.url}: ${errorMessage(event.error)}`);
   }
+}
+
+function isApiServer(server: Server): server is ApiServer {
+  return typeof (server as Partial<ApiServer>).shutdown === "function";
+}
+
+const DROP_REASONS: Readonly<Record<ConnectionDroppedEvent["reason"], string>> = {
+  overloaded: "it left its responses unread past the server's bound",
+  pipelining: "too many pipelined requests ahead of its responses",
+  "slow-event-client": "an /api/events client that does not read its events",
+};
+
+/** A connection the server closed to keep its bounds: one line each (they are rare and chosen). */
+function connectionDropped(log: Logger, event: ConnectionDroppedEvent): void {
+  log.warn(`Closed connection from ${event.remoteAddress ?? "?"}: ${DROP_REASONS[event.reason]}`, {
+    reason: event.reason,
+    remoteAddress: event.remoteAddress,
+  });
 }

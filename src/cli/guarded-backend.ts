@@ -1,6 +1,6 @@
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
-import type { DurationInput } from "../go/duration.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
+import type { DurationInput } from "../go/duration.js";
 import type { ChartSettings, ChartStore } from "../model/charts.js";
 import type { HashrateWindow } from "../model/hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";

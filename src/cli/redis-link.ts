@@ -18,6 +18,11 @@ export interface RedisLinkSettings {
   readonly failures: FailureLog;
 }
 
+/** How long a QUIT may take on a Redis that answers; past it the socket is just closed. */
+const QUIT_WAIT_MS = 500;
+
+function noop(): void {}
+
 /** The probe's pace while Redis is not there: SERVICE_REDIS_OPTIONS's, 100 ms doubling to 2 s. */
 const probeDelay = (attempt: number): number => SERVICE_REDIS_OPTIONS.retryStrategy(attempt);
 
@@ -162,8 +167,22 @@ export class RedisLink {
   async close(): Promise<void> {
     this.closing = true;
     this.isVerified = false;
-    if (this.client.status === "ready") await this.client.quit().catch(() => this.client.disconnect());
-    else this.client.disconnect();
+    const client = this.client;
+    // A command still waiting on a hung or lost server would hold a QUIT behind it until
+    // the command timeout: then just close the socket.
+    const pending = (client as { commandQueue?: { length: number } }).commandQueue?.length ?? 0;
+    if (client.status !== "ready" || pending > 0) {
+      client.disconnect();
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, QUIT_WAIT_MS);
+    });
+    await Promise.race([client.quit().then(noop, noop), late]);
+    clearTimeout(timer);
+    // The QUIT did not come back in time: a server that answers nothing gets no more chances.
+    if ((client.status as string) !== "end") client.disconnect();
   }
 
   private watch(): void {

@@ -1,4 +1,5 @@
 import type { StatsSource } from "../model/seams.js";
+import { DEFAULT_NODES_WAIT_MS } from "./live-nodes.js";
 
 /** Per-request settings of the response builders; every field is optional. */
 export interface ApiRequestContext {
@@ -19,6 +20,12 @@ export interface ApiRequestContext {
    * @defaultValue the `statsCollectInterval`, rounded up to whole seconds
    */
   readonly retryAfterSeconds?: number;
+  /**
+   * How long `/api/stats` waits for the live node read, from the read's start, before it
+   * answers with the last good node list instead.
+   * @defaultValue `250`
+   */
+  readonly nodesWaitMs?: number;
 }
 
 /** {@link ApiRequestContext} with its defaults applied. @internal */
@@ -26,6 +33,7 @@ export interface ResolvedRequestContext {
   readonly now: number;
   readonly freshnessHeaders: boolean;
   readonly retryAfterSeconds: number;
+  readonly nodesWaitMs: number;
 }
 
 /** Applies the defaults: the time is the source's clock unless the context gives one. @internal */
@@ -37,6 +45,7 @@ export function resolveRequestContext(
     now: context?.now ?? source.now(),
     freshnessHeaders: context?.freshnessHeaders ?? true,
     retryAfterSeconds: context?.retryAfterSeconds ?? defaultRetryAfterSeconds(source.config.statsCollectIntervalMs),
+    nodesWaitMs: context?.nodesWaitMs ?? DEFAULT_NODES_WAIT_MS,
   };
 }
 

@@ -8,6 +8,7 @@ import { defaultRetryAfterSeconds } from "./api-request-context.js";
 import { type ApiResponse, apiResponse } from "./api-response.js";
 import { buildBlocksResponse } from "./blocks-response.js";
 import { buildHealthResponse, defaultStaleAfterMs } from "./health-response.js";
+import { DEFAULT_NODES_WAIT_MS } from "./live-nodes.js";
 import { buildMinersResponse } from "./miners-response.js";
 import { cleanPath, resolveMuxPath } from "./mux-path.js";
 import { buildNotFoundResponse } from "./not-found-response.js";
@@ -42,6 +43,12 @@ export interface ApiRouterOptions {
    * @defaultValue `true`
    */
   readonly freshnessHeaders?: boolean;
+  /**
+   * How long `/api/stats` waits for the live node read (from the read's start) before it
+   * answers with the last good node list: a hung Redis never holds the route longer.
+   * @defaultValue `"250ms"`
+   */
+  readonly nodesWait?: DurationInput;
 }
 
 /**
@@ -80,6 +87,7 @@ interface RouterSettings {
   readonly staleAfterMs: number;
   readonly retryAfterSeconds: number;
   readonly freshnessHeaders: boolean;
+  readonly nodesWaitMs: number;
 }
 
 async function route(source: StatsSource, settings: RouterSettings, url: string): Promise<ApiResponse> {
@@ -91,6 +99,7 @@ async function route(source: StatsSource, settings: RouterSettings, url: string)
     now: settings.now(),
     retryAfterSeconds: settings.retryAfterSeconds,
     freshnessHeaders: settings.freshnessHeaders,
+    nodesWaitMs: settings.nodesWaitMs,
   };
   const { path } = target;
   switch (path) {
@@ -128,6 +137,7 @@ function resolveRouterOptions(source: StatsSource, options: ApiRouterOptions): R
         ? defaultRetryAfterSeconds(interval)
         : Math.max(1, Math.ceil(duration("retryAfter", options.retryAfter) / 1000)),
     freshnessHeaders: options.freshnessHeaders ?? true,
+    nodesWaitMs: options.nodesWait === undefined ? DEFAULT_NODES_WAIT_MS : duration("nodesWait", options.nodesWait),
   };
 }
 

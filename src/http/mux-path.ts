@@ -25,8 +25,16 @@ export const MAX_RAW_PATH_LENGTH = 1024;
 
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(\/.*)$/s;
 
+/**
+ * Targets that decoding and cleaning leave as they are: segments of letters, digits, `_`
+ * and `-` only (no `%`, no `.` segments, no empty ones, no trailing slash, no query). Every
+ * route the original serves looks like this when a client asks for it plainly.
+ */
+const PLAIN = /^(?:\/[A-Za-z0-9_-]+)+$/;
+
 /** Resolves a request target (`req.url`) the way the original's stack does. @internal */
 export function resolveMuxPath(url: string): MuxPath {
+  if (url.length <= MAX_RAW_PATH_LENGTH && PLAIN.test(url)) return { kind: "path", path: url };
   const q = url.indexOf("?");
   let raw = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? "" : url.slice(q);

@@ -1,43 +1,80 @@
-import { type GoJsonValue, toGoJson } from "../go/json.js";
+import type { GoJsonValue } from "../go/json.js";
+import { chartAveragesToGo, poolChartsToGo, uncertaintyToGo } from "../json/chart-shapes.js";
 import { blocksToGo, paymentsToGo } from "../json/compat-shapes.js";
-import {
-  type JsonExtras,
-  luckWithExtras,
-  minersWithExtras,
-  NO_JSON_EXTRAS,
-  poolUncertaintyText,
-  statsExtraText,
-} from "../json/extra-fields.js";
+import { type JsonExtras, luckWithExtras, minersWithExtras, NO_JSON_EXTRAS } from "../json/extra-fields.js";
 import type { LuckStats } from "../model/results.js";
 import type { LuckRow } from "../model/rows.js";
 import type { StatsSnapshot } from "../model/snapshot.js";
+import { type BodyFields, SharedBody, slot } from "./shared-body.js";
 
-/** A body around the per-request parts: `head + <live part> + tail`. @internal */
-export interface BodyFrame {
-  readonly head: string;
-  readonly tail: string;
-}
+/** The per-request parts of `/api/stats`. @internal */
+export type StatsSlots = "nodes" | "now";
+/** The per-request part of `/api/miners`. @internal */
+export type MinersSlots = "now";
 
 /** The `/api/blocks` body, and the luck rows that had to be left out of it. @internal */
 export interface BlocksBody {
-  readonly body: Buffer;
+  readonly body: SharedBody;
   /** Keys of luck rows left out because a value was NaN or ±Infinity (Go cannot encode them). */
   readonly droppedLuckRows: readonly string[];
 }
 
 /**
- * The JSON text of one snapshot's pool routes, serialized once and kept as long as the
- * snapshot lives: each request then costs a string concatenation (`now`, the live nodes),
- * or nothing at all (`/api/blocks`, `/api/payments` are the same Buffer every time).
- *
- * Key orders are Go's (map keys in byte order); `toGoJson` prints every value.
+ * The fields of each pool route's body, per snapshot, in one place: a route gains a field
+ * by one more entry here, as the opt-in fields (`extras`: charts, averages, uncertainty)
+ * do. Keys may come in any order: the body prints them in Go's byte order, as the
+ * original's `map[string]interface{}` (and the fork's, so `poolCharts` lands between `now`
+ * and `stats`). Without extras every body is the original's byte for byte.
+ * @internal
+ */
+export const POOL_BODY_FIELDS = {
+  stats: (snapshot: StatsSnapshot, extras: JsonExtras = NO_JSON_EXTRAS): BodyFields<StatsSlots> => {
+    const s = snapshot.stats;
+    return [
+      ["candidatesTotal", BigInt(s.candidatesTotal)],
+      ["hashrate", s.hashrate],
+      ...(extras.charts ? ([["hashrateAverages", chartAveragesToGo(snapshot.charts?.averages)]] as const) : []),
+      ...(extras.uncertainty ? ([["hashrateUncertainty", uncertaintyToGo(s.hashrateUncertainty)]] as const) : []),
+      ["immatureTotal", BigInt(s.immatureTotal)],
+      ["maturedTotal", BigInt(s.maturedTotal)],
+      ["minersTotal", BigInt(s.minersTotal)],
+      ["nodes", slot("nodes")],
+      ["now", slot("now")],
+      ...(extras.charts ? ([["poolCharts", poolChartsToGo(snapshot.charts?.points)]] as const) : []),
+      ["stats", s.stats],
+    ];
+  },
+  miners: (snapshot: StatsSnapshot, extras: JsonExtras = NO_JSON_EXTRAS): BodyFields<MinersSlots> => {
+    const s = snapshot.stats;
+    return [
+      ["hashrate", s.hashrate],
+      ...(extras.uncertainty ? ([["hashrateUncertainty", uncertaintyToGo(s.hashrateUncertainty)]] as const) : []),
+      ["miners", minersWithExtras(s.miners, extras)],
+      ["minersTotal", BigInt(s.minersTotal)],
+      ["now", slot("now")],
+    ];
+  },
+  payments: (snapshot: StatsSnapshot, _extras: JsonExtras = NO_JSON_EXTRAS): BodyFields<never> => {
+    const s = snapshot.stats;
+    return [
+      ["payments", paymentsToGo(s.payments)],
+      ["paymentsTotal", BigInt(s.paymentsTotal)],
+    ];
+  },
+};
+
+/**
+ * The bodies of one snapshot's pool routes, serialized once (and compressed once) and kept
+ * as long as the snapshot lives: each request then costs a few small chunks (`now`, the
+ * live nodes) next to shared Buffers, or nothing at all (`/api/blocks`, `/api/payments`
+ * are the same bytes every time).
  * @internal
  */
 export class SnapshotBodies {
-  private statsFrame: BodyFrame | undefined;
-  private minersFrame: BodyFrame | undefined;
+  private statsBody: SharedBody<StatsSlots> | undefined;
+  private minersBody: SharedBody<MinersSlots> | undefined;
   private blocksBody: BlocksBody | undefined;
-  private paymentsBody: Buffer | undefined;
+  private paymentsBody: SharedBody | undefined;
   private luckReported = false;
 
   constructor(
@@ -45,31 +82,16 @@ export class SnapshotBodies {
     private readonly extras: JsonExtras = NO_JSON_EXTRAS,
   ) {}
 
-  /** `/api/stats` around `nodes` and `now`: `head + nodes + ',"now":' + now + tail`. */
-  stats(): BodyFrame {
-    if (this.statsFrame === undefined) {
-      const s = this.snapshot.stats;
-      const extra = statsExtraText(this.snapshot, this.extras);
-      this.statsFrame = {
-        head:
-          `{"candidatesTotal":${s.candidatesTotal},"hashrate":${s.hashrate}${extra.afterHashrate},"immatureTotal":${s.immatureTotal},` +
-          `"maturedTotal":${s.maturedTotal},"minersTotal":${s.minersTotal},"nodes":`,
-        tail: `${extra.afterNow},"stats":${toGoJson(s.stats)}}\n`,
-      };
-    }
-    return this.statsFrame;
+  /** `/api/stats` around the live `nodes` and `now`. */
+  stats(): SharedBody<StatsSlots> {
+    this.statsBody ??= SharedBody.goMap(POOL_BODY_FIELDS.stats(this.snapshot, this.extras));
+    return this.statsBody;
   }
 
-  /** `/api/miners` around `now`: `head + now + tail`. */
-  miners(): BodyFrame {
-    if (this.minersFrame === undefined) {
-      const s = this.snapshot.stats;
-      this.minersFrame = {
-        head: `{"hashrate":${s.hashrate}${poolUncertaintyText(s, this.extras)},"miners":${toGoJson(minersWithExtras(s.miners, this.extras))},"minersTotal":${s.minersTotal},"now":`,
-        tail: "}\n",
-      };
-    }
-    return this.minersFrame;
+  /** `/api/miners` around `now`. */
+  miners(): SharedBody<MinersSlots> {
+    this.minersBody ??= SharedBody.goMap(POOL_BODY_FIELDS.miners(this.snapshot, this.extras));
+    return this.minersBody;
   }
 
   /** The whole `/api/blocks` body. */
@@ -77,7 +99,7 @@ export class SnapshotBodies {
     if (this.blocksBody === undefined) {
       const s = this.snapshot.stats;
       const { luck, dropped } = encodableLuck(this.snapshot.luck, this.extras);
-      const body = new Map<string, GoJsonValue>([
+      const body = SharedBody.goMap<never>([
         ["candidates", blocksToGo(s.candidates)],
         ["candidatesTotal", BigInt(s.candidatesTotal)],
         ["immature", blocksToGo(s.immature)],
@@ -86,7 +108,7 @@ export class SnapshotBodies {
         ["matured", blocksToGo(s.matured)],
         ["maturedTotal", BigInt(s.maturedTotal)],
       ]);
-      this.blocksBody = { body: Buffer.from(`${toGoJson(body)}\n`), droppedLuckRows: dropped };
+      this.blocksBody = { body, droppedLuckRows: dropped };
     }
     return this.blocksBody;
   }
@@ -103,16 +125,14 @@ export class SnapshotBodies {
   }
 
   /** The whole `/api/payments` body. */
-  payments(): Buffer {
-    if (this.paymentsBody === undefined) {
-      const s = this.snapshot.stats;
-      const body = new Map<string, GoJsonValue>([
-        ["payments", paymentsToGo(s.payments)],
-        ["paymentsTotal", BigInt(s.paymentsTotal)],
-      ]);
-      this.paymentsBody = Buffer.from(`${toGoJson(body)}\n`);
-    }
+  payments(): SharedBody {
+    this.paymentsBody ??= SharedBody.goMap(POOL_BODY_FIELDS.payments(this.snapshot, this.extras));
     return this.paymentsBody;
+  }
+
+  /** Builds every body and starts their compression: for a server warming up on a new snapshot. */
+  prepare(): void {
+    for (const body of [this.stats(), this.miners(), this.blocks().body, this.payments()]) body.prepare();
   }
 }
 

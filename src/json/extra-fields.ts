@@ -1,9 +1,7 @@
 import { type GoJsonValue, toGoJson } from "../go/json.js";
 import type { Account } from "../model/account.js";
 import type { ResolvedStatsCacheConfig } from "../model/config.js";
-import type { PoolStats } from "../model/results.js";
 import type { LuckRow, MinerHashrate } from "../model/rows.js";
-import type { StatsSnapshot } from "../model/snapshot.js";
 import { chartAveragesToGo, minerChartsToGo, poolChartsToGo, uncertaintyToGo } from "./chart-shapes.js";
 import { accountToGo, luckRowToGo, minerToGo, workerToGo } from "./compat-shapes.js";
 
@@ -33,36 +31,14 @@ export function jsonExtrasOf(config: Partial<Pick<ResolvedStatsCacheConfig, "cha
   return charts || uncertainty ? { charts, uncertainty } : NO_JSON_EXTRAS;
 }
 
-/** The text `/api/stats` inserts after `"hashrate":…` and after `"now":…`. @internal */
-export interface StatsExtraText {
-  /** `,"hashrateAverages":{…},"hashrateUncertainty":{…}`, or `""`. */
-  readonly afterHashrate: string;
-  /** `,"poolCharts":[…]`, or `""`. */
-  readonly afterNow: string;
-}
-
 /**
- * The new fields of `/api/stats` for a snapshot; without a snapshot (the original's
- * `{"nodes":…}` body) only `afterNow` applies: `,"poolCharts":[]`, as the fork answers.
+ * What `/api/stats` adds to its body before the first snapshot (the original's
+ * `{"nodes":…}`): `,"poolCharts":[]` under the charts opt-in, as the fork answers; `""`
+ * otherwise. With a snapshot the new fields are fields of the shared body.
  * @internal
  */
-export function statsExtraText(snapshot: StatsSnapshot | undefined, extras: JsonExtras): StatsExtraText {
-  let afterHashrate = "";
-  if (snapshot !== undefined && extras.charts) {
-    afterHashrate += `,"hashrateAverages":${toGoJson(chartAveragesToGo(snapshot.charts?.averages))}`;
-  }
-  if (snapshot !== undefined && extras.uncertainty) afterHashrate += hashrateUncertaintyText(snapshot.stats);
-  const afterNow = extras.charts ? `,"poolCharts":${toGoJson(poolChartsToGo(snapshot?.charts?.points))}` : "";
-  return { afterHashrate, afterNow };
-}
-
-/** `,"hashrateUncertainty":{…}` of the pool (`/api/stats`, `/api/miners`), or `""` without the opt-in. @internal */
-export function poolUncertaintyText(stats: PoolStats, extras: JsonExtras): string {
-  return extras.uncertainty ? hashrateUncertaintyText(stats) : "";
-}
-
-function hashrateUncertaintyText(stats: PoolStats): string {
-  return `,"hashrateUncertainty":${toGoJson(uncertaintyToGo(stats.hashrateUncertainty))}`;
+export function noSnapshotStatsExtra(extras: JsonExtras): string {
+  return extras.charts ? `,"poolCharts":${toGoJson(poolChartsToGo(undefined))}` : "";
 }
 
 /** A `Miner` struct, with `hrUncertainty` after its fields under the opt-in. */

@@ -3,7 +3,7 @@ import type { Clock } from "../time/clock.js";
 import type { AccountResult } from "./account.js";
 import type { ChartSettings, ChartStore } from "./charts.js";
 import type { ResolvedStatsCacheConfig } from "./config.js";
-import type { StatsCacheErrorEvent } from "./events.js";
+import type { StatsCacheErrorEvent, StatsCacheEventMap, StatsCacheListener } from "./events.js";
 import type { HashrateWindow } from "./hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
 import type { StatsSnapshot } from "./snapshot.js";
@@ -56,8 +56,21 @@ export interface StatsSource {
   readonly snapshot: StatsSnapshot | undefined;
   /** The latest failure of the collection loop, if it has not recovered. */
   readonly lastError: StatsCacheErrorEvent | undefined;
-  /** The proxies' live node states. */
+  /**
+   * The proxies' live node states. The routes await it at most their `nodesWait` and serve
+   * the last good list when it fails or is late, so it may take as long as Redis does.
+   */
   getNodeStates(): Promise<NodeStates>;
-  /** A miner's account (login as requested; lower-cased by the source). */
+  /**
+   * A miner's account (login as requested; lower-cased by the source). Should settle
+   * within a short bound (a `StatsCache` rejects after its `accountWait`): the route awaits it.
+   */
   getAccount(login: string): Promise<AccountResult>;
+  /**
+   * Listens to the source's events (a `StatsCache`'s `collected`, `purged`, `error`) and
+   * returns a function that removes the listener. Optional: without it there is no
+   * `/api/events` stream, and a server builds a snapshot's bodies on its first request
+   * instead of when it lands.
+   */
+  on?<K extends keyof StatsCacheEventMap>(event: K, listener: StatsCacheListener<K>): () => void;
 }
