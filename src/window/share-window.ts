@@ -3,7 +3,7 @@ import { shareDiffEnd, shareId } from "../convert/share-member.js";
 import { type ShareAggregate, startedAtOf } from "../convert/shares.js";
 import { parseGoInt } from "../go/int.js";
 import { parseScore, redisScore } from "../go/score.js";
-import type { MalformedSink } from "../model/malformed.js";
+import type { MalformedReason, MalformedSink } from "../model/malformed.js";
 import { type ExactInt, toBigInt } from "./exact-sum.js";
 import { LoginSeries } from "./login-series.js";
 
@@ -86,14 +86,37 @@ export class ShareWindow {
           continue;
         }
       }
-      const login = shareId(member, cut);
-      let series = this.logins.get(login);
-      if (series === undefined) {
-        series = new LoginSeries();
-        this.logins.set(login, series);
-      }
-      series.add(score, diff);
+      this.addShare(shareId(member, cut), score, diff);
     }
+  }
+
+  /**
+   * Adds one share already split: what a decoder that reads reply bytes itself calls
+   * (see {@link ShareSink}). `second` is the original's integer score.
+   */
+  addShare(login: string, second: number, diff: ExactInt): void {
+    let series = this.logins.get(login);
+    if (series === undefined) {
+      series = new LoginSeries();
+      this.logins.set(login, series);
+    }
+    series.add(second, diff);
+  }
+
+  /**
+   * Holds a member the original cannot read as a counted phantom at `second` (its score
+   * position, {@link phantomSecond} for an unusable score) and reports it once.
+   */
+  addMalformed(second: number, member: string, reason: MalformedReason, onMalformed: MalformedSink): void {
+    this.phantom(second, member, reason, onMalformed);
+  }
+
+  /** This window as a {@link ShareSink} for one read, reporting malformed members to `onMalformed`. */
+  sink(onMalformed: MalformedSink): ShareSink {
+    return {
+      share: (login, second, diff) => this.addShare(login, second, diff),
+      malformed: (second, member, reason) => this.phantom(second, member, reason, onMalformed),
+    };
   }
 
   /** Forgets shares older than `cutoff` (Unix seconds), as the window slides. */
@@ -150,12 +173,7 @@ export class ShareWindow {
     return value;
   }
 
-  private phantom(
-    second: number,
-    member: string,
-    reason: Parameters<MalformedSink>[1],
-    onMalformed: MalformedSink,
-  ): void {
+  private phantom(second: number, member: string, reason: MalformedReason, onMalformed: MalformedSink): void {
     this.phantoms.add(second, 0);
     // Tails are re-read every cycle: report each member once, not once per cycle.
     if (this.reported.has(member)) return;
@@ -165,8 +183,20 @@ export class ShareWindow {
   }
 }
 
+/**
+ * Where a decoded share goes: a window's {@link ShareWindow.sink}, fed by whoever splits
+ * the reply (the string path in {@link ShareWindow.addReply}, or a byte decoder).
+ * @internal
+ */
+export interface ShareSink {
+  /** One readable share: its id field (login), integer score and difficulty. */
+  share(id: string, second: number, diff: ExactInt): void;
+  /** One member the original cannot read, at `second` ({@link phantomSecond} for a bad score). */
+  malformed(second: number, member: string, reason: MalformedReason): void;
+}
+
 /** Where a member with an unusable score sits in the score order (+inf stays forever). */
-function phantomSecond(rawScore: string | number): number {
+export function phantomSecond(rawScore: string | number): number {
   const value = redisScore(rawScore);
   return Number.isNaN(value) ? Number.POSITIVE_INFINITY : Math.trunc(value);
 }
