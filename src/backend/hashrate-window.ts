@@ -1,8 +1,14 @@
+import type { ZsetWithScores } from "../convert/reply-shapes.js";
 import type { ShareAggregate } from "../convert/shares.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
-import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
+import type {
+  HashrateReadReport,
+  HashrateSweepReport,
+  HashrateWindow,
+  HashrateWindowOptions,
+} from "../model/hashrate.js";
 import type { MalformedSink } from "../model/malformed.js";
-import type { RedisClient } from "../redis/client.js";
+import type { RedisClient, RedisCommand } from "../redis/client.js";
 import type { CommandPlan, PlanReplies } from "../redis/plan.js";
 import { readScoreRange } from "../redis/range-reader.js";
 import type { Seconds } from "../time/units.js";
@@ -15,10 +21,17 @@ export type ResolvedHashrateWindowOptions = Required<HashrateWindowOptions>;
 export const HASHRATE_WINDOW_DEFAULTS: ResolvedHashrateWindowOptions = Object.freeze({
   overlapSeconds: 5,
   maxOverlapSeconds: 120,
-  repairSeconds: 300,
+  verifySeconds: 300,
   tailChunkSize: 2000,
   resyncChunkSize: 2500,
 });
+
+/**
+ * How many buckets the held part of a window is counted in, every read: a change that
+ * alters one bucket's count (a late share, a trim, a member re-scored across buckets) is
+ * seen and repaired in the same read. 60 `ZCOUNT`s cost Redis well under a millisecond.
+ */
+export const VERIFY_BUCKETS = 60;
 
 /**
  * Validates the options and applies the defaults.
@@ -37,7 +50,7 @@ export function resolveHashrateWindowOptions(options: HashrateWindowOptions = {}
   return Object.freeze({
     overlapSeconds,
     maxOverlapSeconds: Math.max(overlapSeconds, pick("maxOverlapSeconds", 0)),
-    repairSeconds: pick("repairSeconds", 0),
+    verifySeconds: pick("verifySeconds", 0),
     tailChunkSize: pick("tailChunkSize", 1),
     resyncChunkSize: pick("resyncChunkSize", 1),
   });
@@ -58,37 +71,72 @@ export interface HashrateWindowRead<H extends CommandPlan> {
 /** Where a window reads from, and how: fixed by the backend that makes the window. @internal */
 export interface HashrateWindowSource {
   readonly client: RedisClient;
-  /** `P:hashrate`. */
+  /** `P:hashrate`, or an account's `P:hashrate:<login>`. */
   readonly key: string;
   /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
   readonly atomic: boolean;
   readonly options: ResolvedHashrateWindowOptions;
 }
 
+/** A score range `[from, to)` to read again and replace. */
+interface Range {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** What a read's verification compared, and what disagreed. */
+interface Verification {
+  readonly verified: boolean;
+  /** Bounded ranges of the held part whose counts disagree. */
+  readonly stale: Range[];
+  /** Whether the whole window must be read again (a count that could not be read). */
+  readonly resync: boolean;
+}
+
 /**
- * The pool's hashrate window (`P:hashrate`) of one length, held in memory and brought up
- * to date by each read, which fetches only the tail that can have changed: the shares
- * scored since the previous read, plus an overlap. Shares that left the window are
- * dropped locally; nothing is written to Redis. Made by `RedisStatsBackend.hashrateWindow`.
+ * A window of shares (`P:hashrate`, or an account's `P:hashrate:<login>`) of one length,
+ * held in memory and brought up to date by each read, which fetches only the tail that can
+ * have changed: the shares scored since the previous read, plus an overlap. Shares that
+ * left the window are dropped locally; nothing is written to Redis. Made by
+ * `RedisStatsBackend.hashrateWindow` and `accountWindow`.
  *
- * Each read ends with a `ZCOUNT` of the window taken in the same MULTI as the last read;
- * when it disagrees with the held count (a share stamped later than the overlap, a flush,
- * a restart, someone else's trim), a longer tail is re-read, then the whole window, in
- * bounded chunks. The result is therefore the original's full read at the same instant.
+ * **Verification.** Each read ends with `ZCOUNT`s taken in the same MULTI as its last
+ * page: the whole window, the re-read tail, and the held part in {@link VERIFY_BUCKETS}
+ * buckets. A bucket that disagrees (a share stamped later than the overlap, a member
+ * re-scored, another process's trim) is read again and replaced, then everything is
+ * counted again; a second disagreement reads the whole window in bounded chunks. So a
+ * verified read is the original's full read at that instant, bucket for bucket.
+ *
+ * **Rolling verification.** A change that keeps every bucket's count (a member replaced
+ * by another at the same score, a re-score inside one bucket) cannot be counted. After
+ * each verified read, once the result is delivered, the window therefore reads a slice of
+ * its held part again and replaces what differs, moving on each time, sized so the whole
+ * window is read again within `verifySeconds` of clock time. Any change, count-neutral
+ * included, is corrected within `verifySeconds` plus one read interval.
  */
 export class HashrateWindowReader implements HashrateWindow {
   private readonly shares = new ShareWindow();
   private lastNowS: number | undefined;
+  /** The previous read's tail start: the held part below it is settled, what the sweep re-reads. */
+  private settledTo = 0;
   private queue: Promise<unknown> = Promise.resolve();
   /** The overlap in use: grows after a repair, shrinks back while reads verify. */
   private overlapS: number;
   private report: HashrateReadReport | undefined;
+  private sweepReport: HashrateSweepReport | undefined;
+  /** Where the next sweep slice starts (absolute seconds); `undefined`: at the window's lower edge. */
+  private sweepFrom: number | undefined;
 
-  /** @internal */
+  /**
+   * @param recentSeconds - an account window's small window: shares in its last
+   *   `recentSeconds` also count in `recentSum` (the workers' `hr`); by default all do
+   * @internal
+   */
   constructor(
     /** @internal */
     readonly source: HashrateWindowSource,
     readonly windowSeconds: Seconds,
+    private readonly recentSeconds?: Seconds,
   ) {
     this.overlapS = source.options.overlapSeconds;
   }
@@ -101,10 +149,23 @@ export class HashrateWindowReader implements HashrateWindow {
     return this.report;
   }
 
+  get lastSweep(): HashrateSweepReport | undefined {
+    return this.sweepReport;
+  }
+
   /**
-   * Brings the window to `nowS` and returns the per-login aggregates, with the replies of
+   * Resolves once every read and rolling verification queued so far has finished (never
+   * rejects): for a host that wants Redis quiet, e.g. before closing its connection.
+   */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
+  /**
+   * Brings the window to `nowS` and returns the per-id aggregates, with the replies of
    * `head`, commands sent in the same MULTI as the first read (one atomic snapshot of
-   * them and the window). Reads are queued: two never interleave on the same window.
+   * them and the window). Reads are queued: two never interleave on the same window. The
+   * rolling verification runs after the read resolves, in the same queue.
    * @internal
    */
   read<H extends CommandPlan>(
@@ -114,7 +175,12 @@ export class HashrateWindowReader implements HashrateWindow {
     onMalformed: MalformedSink,
   ): Promise<HashrateWindowRead<H>> {
     const run = this.queue.then(() => this.cycle(nowS, head, operation, onMalformed));
-    this.queue = run.catch(() => {});
+    // Its own failures are recorded in the sweep report: it never rejects.
+    const swept = run.then(
+      (read) => this.sweep(nowS, read.report, onMalformed),
+      () => undefined,
+    );
+    this.queue = swept;
     return run;
   }
 
@@ -124,71 +190,222 @@ export class HashrateWindowReader implements HashrateWindow {
     operation: string,
     onMalformed: MalformedSink,
   ): Promise<HashrateWindowRead<H>> {
-    const { client, key, atomic, options } = this.source;
+    const { options } = this.source;
     const cutoff = nowS - this.windowSeconds;
     const warm = this.lastNowS !== undefined && nowS >= this.lastNowS;
     // Forget the state until this read succeeds: a failed read leaves it half-updated.
     const previous = this.lastNowS;
     this.lastNowS = undefined;
     let mode: HashrateReadReport["mode"] = warm ? "tail" : "cold";
-    let from = warm ? Math.max(cutoff, (previous as number) - this.overlapS) : cutoff;
-    if (!warm) this.shares.clear();
+    const from = warm ? Math.max(cutoff, (previous as number) - this.overlapS) : cutoff;
+    if (!warm) {
+      this.shares.clear();
+      this.sweepFrom = undefined;
+    }
+    const addChunk = (chunk: ZsetWithScores): void => this.shares.addReply(chunk, onMalformed);
 
-    let membersRead = 0;
-    let commands = 0;
-    let largestReply = 0;
+    const stats = { membersRead: 0, commands: 0, largestReply: 0, repairedRanges: 0 };
+    const count = (result: { members: number; commands: number; largestReply: number }): void => {
+      stats.membersRead += result.members;
+      stats.commands += result.commands;
+      stats.largestReply = Math.max(stats.largestReply, result.largestReply);
+    };
     let headReplies: PlanReplies<H> | undefined;
-    let verified = false;
+    let check: Verification = { verified: false, stale: [], resync: false };
     let wrongType = false;
-    for (let attempt = 0; attempt < 3 && !verified; attempt++) {
-      this.shares.truncateFrom(from);
+    let tailFrom = from;
+    let lateShares = false;
+    for (let attempt = 0; attempt < 3; attempt++) {
       this.shares.evictBefore(cutoff);
-      const result = await readScoreRange(client, {
-        key,
-        from,
+      // A repair first reads again the buckets that disagreed (old data: no tail plan).
+      for (const range of check.stale) {
+        const part = this.shares.fork();
+        const result = await readScoreRange(this.source.client, {
+          key: this.source.key,
+          from: range.from,
+          to: range.to,
+          nowS,
+          chunkSize: options.tailChunkSize,
+          onChunk: (chunk) => part.addReply(chunk, onMalformed),
+          operation,
+          atomic: this.source.atomic,
+        });
+        count(result);
+        this.shares.replaceRange(range.from, range.to, part);
+      }
+      this.shares.truncateFrom(tailFrom);
+      const buckets = bucketRanges(cutoff, tailFrom, this.windowSeconds);
+      const result = await readScoreRange(this.source.client, {
+        key: this.source.key,
+        from: tailFrom,
         nowS,
-        chunkSize: mode === "tail" ? options.tailChunkSize : options.resyncChunkSize,
+        chunkSize: mode === "resync" || mode === "cold" ? options.resyncChunkSize : options.tailChunkSize,
         head: attempt === 0 ? head : ({} as H),
-        tail: { held: ["zcount", key, String(cutoff), "+inf"] } as const,
-        onChunk: (chunk) => this.shares.addReply(chunk, onMalformed),
+        tail: verificationPlan(this.source.key, cutoff, tailFrom, buckets),
+        onChunk: addChunk,
         operation,
-        atomic,
+        atomic: this.source.atomic,
       });
       if (attempt === 0) headReplies = result.head;
-      membersRead += result.members;
-      commands += result.commands;
-      largestReply = Math.max(largestReply, result.largestReply);
+      count(result);
       wrongType = result.wrongType;
-      const zcount = result.tail.held;
-      const expected = result.wrongType ? 0 : zcount.ok ? Number(zcount.value) : Number.NaN;
-      verified = expected === this.shares.count;
-      if (!verified) {
-        // A longer tail first (late shares are usually recent), then everything.
-        mode = attempt === 0 && mode === "tail" ? "repair" : "resync";
-        from = mode === "repair" ? Math.max(cutoff, nowS - options.repairSeconds) : cutoff;
-        if (mode === "resync") this.shares.clear();
+      check = this.verify(result.tail, result.wrongType, tailFrom, buckets);
+      if (check.verified) break;
+      if (attempt === 0 && !check.resync) {
+        // The buckets that disagree, and the tail again (it is cheap, and carries the counts).
+        if (mode === "tail") mode = "repair";
+        stats.repairedRanges += check.stale.length;
+        lateShares ||= check.stale.length > 0;
+      } else {
+        mode = "resync";
+        check = { verified: false, stale: [], resync: true };
+        this.shares.clear();
+        this.sweepFrom = undefined;
+        tailFrom = cutoff;
       }
     }
+    const verified = check.verified;
     // Unverified means writers raced us three times; the next read starts cold.
     this.lastNowS = verified ? nowS : undefined;
+    this.settledTo = tailFrom;
     // Shares arrive later than the overlap on this pool: widen it, or relax it again.
-    if (mode === "repair") this.overlapS = Math.min(options.maxOverlapSeconds, Math.max(1, this.overlapS) * 2);
+    if (lateShares) this.overlapS = Math.min(options.maxOverlapSeconds, Math.max(1, this.overlapS) * 2);
     else if (mode === "tail" && this.overlapS > options.overlapSeconds) this.overlapS--;
     this.report = {
       mode,
-      membersRead,
-      commands,
-      largestReply,
+      membersRead: stats.membersRead,
+      commands: stats.commands,
+      largestReply: stats.largestReply,
       verified,
       held: this.shares.count,
       overlapSeconds: this.overlapS,
+      repairedRanges: stats.repairedRanges,
+      ...(this.sweepReport === undefined ? {} : { sweep: this.sweepReport }),
     };
+    const recentFrom = this.recentSeconds === undefined ? Number.NEGATIVE_INFINITY : nowS - this.recentSeconds;
     return {
-      aggregates: this.shares.aggregates(),
+      aggregates: this.shares.aggregates(recentFrom),
       malformed: this.shares.malformedCount,
       wrongType,
       head: headReplies as PlanReplies<H>,
       report: this.report,
     };
   }
+
+  /** Compares the counts Redis gave with the ones held. */
+  private verify(
+    replies: PlanReplies<CommandPlan>,
+    wrongType: boolean,
+    tailFrom: number,
+    buckets: readonly Range[],
+  ): Verification {
+    const counted = (name: string): number => {
+      if (wrongType) return 0;
+      const reply = replies[name];
+      return reply?.ok === true ? Number(reply.value) : Number.NaN;
+    };
+    // The buckets and the tail cover [cutoff, +inf): when they match, so does the total.
+    const total = counted("held");
+    const fresh = replies.fresh === undefined ? total : counted("fresh");
+    if (Number.isNaN(total) || Number.isNaN(fresh)) return { verified: false, stale: [], resync: true };
+    const stale: Range[] = [];
+    buckets.forEach((range, i) => {
+      const expected = counted(`bucket${i}`);
+      if (Number.isNaN(expected)) stale.push(range);
+      else if (expected !== this.shares.countIn(range.from, range.to)) stale.push(range);
+    });
+    const tailMatches = fresh === this.shares.countFrom(tailFrom);
+    const totalMatches = total === this.shares.count;
+    if (stale.length === 0 && tailMatches) return { verified: totalMatches, stale, resync: !totalMatches };
+    return { verified: false, stale, resync: false };
+  }
+
+  /**
+   * The rolling verification: reads one slice of the settled part again and replaces what
+   * differs. The slice is `Δ·(1 + window/verifySeconds)` seconds for a read `Δ` seconds
+   * after the previous one, so the sweep gains a whole window on the sliding window every
+   * `verifySeconds`. Never rejects: a failure is recorded, and the slice is tried again.
+   */
+  private async sweep(nowS: number, read: HashrateReadReport, onMalformed: MalformedSink): Promise<void> {
+    const { verifySeconds, tailChunkSize } = this.source.options;
+    const previous = this.sweptAt;
+    this.sweptAt = nowS;
+    if (verifySeconds === 0 || !read.verified || read.mode === "cold" || read.mode === "resync") return;
+    if (previous === undefined || nowS <= previous) return;
+    const cutoff = nowS - this.windowSeconds;
+    const interval = Math.min(nowS - previous, verifySeconds);
+    let width = Math.ceil(interval * (1 + this.windowSeconds / verifySeconds));
+    let from = Math.max(this.sweepFrom ?? cutoff, cutoff);
+    if (from >= this.settledTo) from = cutoff;
+    // The slice, cut where the settled part ends and continued from its lower edge (a new pass).
+    const ranges: Range[] = [];
+    while (width > 0 && ranges.length < 2) {
+      const to = Math.min(from + width, this.settledTo);
+      if (to <= from) break;
+      ranges.push({ from, to });
+      width -= to - from;
+      from = to >= this.settledTo ? cutoff : to;
+    }
+    if (ranges.length === 0) return;
+    const last = ranges[ranges.length - 1] as Range;
+    const report = {
+      from: (ranges[0] as Range).from,
+      to: last.to,
+      members: 0,
+      commands: 0,
+      corrected: 0,
+      failed: false,
+    };
+    try {
+      for (const range of ranges) {
+        const part = this.shares.fork();
+        const result = await readScoreRange(this.source.client, {
+          key: this.source.key,
+          from: range.from,
+          to: range.to,
+          nowS,
+          chunkSize: tailChunkSize,
+          onChunk: (chunk) => part.addReply(chunk, onMalformed),
+          operation: "verifyWindow",
+          atomic: this.source.atomic,
+        });
+        report.corrected += this.shares.replaceRange(range.from, range.to, part);
+        report.members += result.members;
+        report.commands += result.commands;
+        this.sweepFrom = range.to;
+      }
+    } catch {
+      report.failed = true;
+    }
+    this.sweepReport = report;
+  }
+
+  private sweptAt: number | undefined;
+}
+
+/**
+ * The held part `[cutoff, tailFrom)` cut at multiples of `window / VERIFY_BUCKETS`
+ * seconds (absolute, so consecutive reads count the same buckets).
+ */
+function bucketRanges(cutoff: number, tailFrom: number, windowSeconds: number): Range[] {
+  const ranges: Range[] = [];
+  if (tailFrom <= cutoff) return ranges;
+  const width = Math.max(1, Math.ceil(windowSeconds / VERIFY_BUCKETS));
+  for (let at = cutoff; at < tailFrom; ) {
+    const next = Math.min(tailFrom, (Math.floor(at / width) + 1) * width);
+    ranges.push({ from: at, to: next });
+    at = next;
+  }
+  return ranges;
+}
+
+/** The counts a read's last page carries: the window, the tail just read, each bucket of the held part. */
+function verificationPlan(key: string, cutoff: number, tailFrom: number, buckets: readonly Range[]): CommandPlan {
+  const plan: Record<string, RedisCommand> = { held: ["zcount", key, String(cutoff), "+inf"] };
+  // A read of the whole window: its tail is the window.
+  if (tailFrom > cutoff) plan.fresh = ["zcount", key, String(tailFrom), "+inf"];
+  buckets.forEach((range, i) => {
+    plan[`bucket${i}`] = ["zcount", key, String(range.from), `(${range.to}`];
+  });
+  return plan;
 }

@@ -17,11 +17,17 @@ export interface HashrateWindowOptions {
    */
   readonly maxOverlapSeconds?: number;
   /**
-   * When the held count disagrees with Redis's, this many seconds are re-read before
-   * falling back to a full resync.
+   * The rolling verification's bound, in seconds of the clock: after each read the window
+   * reads a slice of what it holds again and replaces what differs, sized so the whole
+   * window is read again within this time. A change that keeps every count (a share
+   * replaced by another at the same score) is corrected within this bound plus one read
+   * interval; a change of any count, in the read that follows it. 0 turns the rolling
+   * verification off (counts are still compared every read). Its cost: the window's
+   * members once per `verifySeconds` (a 30 min window at the default: about 7 × the
+   * steady tail read, spread over the reads, run after each read has delivered its result).
    * @defaultValue 300
    */
-  readonly repairSeconds?: number;
+  readonly verifySeconds?: number;
   /**
    * Members per command in steady state. Redis spends about 1 µs per member, so 2,000
    * keeps each command near 2 ms.
@@ -46,12 +52,37 @@ export interface HashrateReadReport {
   readonly commands: number;
   /** Members of the largest single reply. */
   readonly largestReply: number;
-  /** Whether the held count matched `ZCOUNT` at the end (false only under concurrent late writes). */
+  /**
+   * Whether the held counts matched Redis's `ZCOUNT`s at the end: the whole window, the
+   * tail and each bucket of the held part (false only when writers raced three reads).
+   */
   readonly verified: boolean;
   /** Shares held after the cycle (malformed ones included). */
   readonly held: number;
   /** The overlap (seconds) the next cycle will re-read. */
   readonly overlapSeconds: number;
+  /** Buckets of the held part that disagreed with Redis and were read again. */
+  readonly repairedRanges: number;
+  /** The rolling verification that ran after the previous read, if any. */
+  readonly sweep?: HashrateSweepReport;
+}
+
+/** One step of the rolling verification: a slice of the held window read again. */
+export interface HashrateSweepReport {
+  /**
+   * The slice, Unix seconds: `[from, to)`; a slice that reached the end of the held part
+   * went on from the window's lower edge (a new pass), and then `to < from`.
+   */
+  readonly from: number;
+  readonly to: number;
+  /** Members read again. */
+  readonly members: number;
+  /** Read commands sent. */
+  readonly commands: number;
+  /** Series (ids) whose held shares differed from Redis's and were replaced: 0 when all was right. */
+  readonly corrected: number;
+  /** Whether the read failed (the slice is tried again after the next read). */
+  readonly failed: boolean;
 }
 
 /**
@@ -67,4 +98,8 @@ export interface HashrateWindow {
   readonly lastRead: HashrateReadReport | undefined;
   /** (login, second) entries held: what the window costs in memory (about 20 bytes each). */
   readonly entries: number;
+  /** The latest step of its rolling verification; `undefined` before the first. */
+  readonly lastSweep: HashrateSweepReport | undefined;
+  /** Resolves when its reads and rolling verification so far have finished; never rejects. */
+  settled(): Promise<void>;
 }

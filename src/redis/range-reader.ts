@@ -9,8 +9,10 @@ import { type CommandPlan, type PlanReplies, planCommands, planReplies } from ".
 export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends CommandPlan = CommandPlan> {
   /** The sorted set. */
   readonly key: string;
-  /** Lowest score to read (inclusive); the range runs to +inf. */
+  /** Lowest score to read (inclusive). */
   readonly from: number;
+  /** Score where the range ends (exclusive). @defaultValue `+inf` (inclusive): to the end of the set */
+  readonly to?: number;
   /** Now, in Unix seconds: where the slices stop and the open-ended last one starts. */
   readonly nowS: number;
   /** Target members per command; each command reads about this many. */
@@ -22,7 +24,8 @@ export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends C
   readonly head?: H;
   /**
    * Commands that ride in the same MULTI as the last read, seeing the range's end (e.g. a
-   * verification `ZCOUNT`). Replies in `tail`.
+   * verification `ZCOUNT`). Replies in `tail`. A range bounded by a `to` at or before
+   * now has no last page: its `tail` rides with the first read.
    */
   readonly tail?: T;
   /** Receives each chunk of `member, score` pairs, in ascending score order. */
@@ -67,7 +70,7 @@ export async function readScoreRange<
   const atomic = read.atomic ?? true;
   const head = read.head ?? ({} as H);
   const tail = read.tail ?? ({} as T);
-  const cursor = new SliceCursor(read.key, read.from, read.nowS, read.chunkSize);
+  const cursor = new SliceCursor(read.key, read.from, read.nowS, read.chunkSize, read.to);
   const first = { count: cursor.countCommand(), page: cursor.pageCommand() };
   const sent = planCommands(head);
   const replies = await sendBatch(client, [...sent, first.count, first.page, ...planCommands(tail)], {
@@ -108,13 +111,15 @@ export async function readScoreRange<
     reply.catch(() => {});
     inFlight.push({ slice, reply });
   };
-  while (!cursor.done) {
+  for (;;) {
     while (inFlight.length < MAX_IN_FLIGHT) {
       const slice = cursor.next();
       if (slice === undefined) break;
       send(slice);
     }
-    const { slice, reply } = inFlight.shift() as (typeof inFlight)[number];
+    const oldest = inFlight.shift();
+    if (oldest === undefined) break; // nothing left to plan, nothing in flight
+    const { slice, reply } = oldest;
     const answer = await reply;
     const value = replyValue(answer[0], read.operation);
     const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
@@ -162,27 +167,38 @@ export class SliceCursor {
   private averageWidth = 1;
   private width = 1;
   private readonly end: number;
-  /** Whether the whole range has been planned and delivered. */
+  /** The range's upper bound as Redis reads it: `+inf`, or `(to`. */
+  private readonly upper: string;
+  /** Whether the slices reach the range's end (a bounded range with its end at or before now). */
+  private readonly slicesOnly: boolean;
+  /** Whether the whole range has been delivered (a short page); see {@link next} for planning. */
   done = false;
 
+  /**
+   * @param to - the range's exclusive upper score; by default the range runs to `+inf`
+   */
   constructor(
     private readonly key: string,
     from: number,
     nowS: number,
     private readonly chunkSize: number,
+    to = Number.POSITIVE_INFINITY,
   ) {
     this.lower = { score: from, exclusive: false };
-    this.end = nowS + 1; // slices up to now; pages beyond
+    // Slices up to now (or the range's end, if sooner); pages beyond.
+    this.slicesOnly = to <= nowS + 1;
+    this.end = Math.min(nowS + 1, to);
+    this.upper = to === Number.POSITIVE_INFINITY ? "+inf" : `(${formatScoreBound(to)}`;
   }
 
   /** `ZCOUNT` of the whole range, sent with the first page. */
   countCommand(): RedisCommand {
-    return ["zcount", this.key, this.boundText(), "+inf"];
+    return ["zcount", this.key, this.boundText(), this.upper];
   }
 
   /** The page command from the current lower bound. */
   pageCommand(): RedisCommand {
-    return ["zrange", this.key, this.boundText(), "+inf", "BYSCORE", "LIMIT", 0, this.chunkSize, "WITHSCORES"];
+    return ["zrange", this.key, this.boundText(), this.upper, "BYSCORE", "LIMIT", 0, this.chunkSize, "WITHSCORES"];
   }
 
   /** Sets the slice width from what remains to read after the first page. */
@@ -192,7 +208,10 @@ export class SliceCursor {
     this.width = this.averageWidth;
   }
 
-  /** The next read to send, or `undefined` while the answer of one already sent decides it. */
+  /**
+   * The next read to send, or `undefined` when nothing is left to plan or while the
+   * answer of one already sent decides it.
+   */
   next(): Slice | undefined {
     if (this.done || this.pageOut) return undefined;
     if (this.pending !== undefined) {
@@ -206,6 +225,10 @@ export class SliceCursor {
       const width = upper - this.lower.score;
       this.lower = { score: upper, exclusive: false };
       return { kind: "slice", command, width };
+    }
+    if (this.slicesOnly) {
+      this.done = true; // every slice is planned; their replies are all that is left
+      return undefined;
     }
     this.pageOut = true;
     return { kind: "page", command: this.pageCommand(), width: 0 };

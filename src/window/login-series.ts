@@ -71,6 +71,65 @@ export class LoginSeries {
     return dropped;
   }
 
+  /** Drops every entry with `from ≤ second < to` (a slice about to be replaced). @returns shares dropped */
+  removeRange(from: number, to: number): number {
+    const start = this.indexOf(from);
+    const end = this.indexOf(to);
+    if (start === end) return 0;
+    let dropped = 0;
+    for (let i = start; i < end; i++) dropped += this.take(i);
+    this.seconds.copyWithin(start, end, this.tail);
+    this.counts.copyWithin(start, end, this.tail);
+    if (this.sums instanceof Float64Array) this.sums.copyWithin(start, end, this.tail);
+    else this.sums.splice(start, end - start);
+    this.tail -= end - start;
+    if (this.head === this.tail) this.head = this.tail = 0;
+    return dropped;
+  }
+
+  /** Shares with `from ≤ second < to`. */
+  countIn(from: number, to: number): number {
+    let total = 0;
+    for (let i = this.indexOf(from), end = this.indexOf(to); i < end; i++) total += this.counts[i] as number;
+    return total;
+  }
+
+  /**
+   * Whether the entries with `from ≤ second < to` are exactly `other`'s entries (an
+   * `other` that holds that slice only, as just read again from Redis).
+   */
+  sliceEquals(from: number, to: number, other: LoginSeries | undefined): boolean {
+    const start = this.indexOf(from);
+    const length = this.indexOf(to) - start;
+    if (other === undefined) return length === 0;
+    if (length !== other.entries) return false;
+    for (let i = 0; i < length; i++) {
+      const mine = start + i;
+      const theirs = other.head + i;
+      if (this.seconds[mine] !== other.seconds[theirs] || this.counts[mine] !== other.counts[theirs]) return false;
+      if (this.sumAt(mine) !== other.sumAt(theirs)) return false;
+    }
+    return true;
+  }
+
+  /** Adds every entry of `other` (e.g. a slice read again, after {@link removeRange} made room). */
+  addAll(other: LoginSeries): void {
+    for (let i = other.head; i < other.tail; i++) {
+      this.add(other.seconds[i] as number, other.sumAt(i), other.counts[i] as number);
+    }
+  }
+
+  /** Σ counts and Σ sums of the entries with second ≥ `from` (a small window's part of a large one). */
+  totalsFrom(from: number): { count: number; sum: ExactInt } {
+    let count = 0;
+    let sum: ExactInt = 0;
+    for (let i = this.tail - 1; i >= this.head && (this.seconds[i] as number) >= from; i--) {
+      count += this.counts[i] as number;
+      sum = addExact(sum, this.sumAt(i));
+    }
+    return { count, sum };
+  }
+
   /** The smallest second, or `undefined` when empty. */
   firstSecond(): number | undefined {
     return this.tail > this.head ? this.seconds[this.head] : undefined;
@@ -88,6 +147,18 @@ export class LoginSeries {
   /** The largest second, or `undefined` when empty. */
   lastSecond(): number | undefined {
     return this.tail > this.head ? this.seconds[this.tail - 1] : undefined;
+  }
+
+  /** Index of the first live entry with second ≥ `second` (binary search). */
+  private indexOf(second: number): number {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.seconds[mid] as number) < second) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private take(index: number): number {
@@ -125,13 +196,7 @@ export class LoginSeries {
 
   // A late share (its second is older than the newest entry): binary search, then shift.
   private insert(second: number, diffSum: ExactInt, count: number): void {
-    let lo = this.head;
-    let hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.seconds[mid] as number) < second) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.indexOf(second);
     if (lo < this.tail && this.seconds[lo] === second) {
       this.bump(lo, diffSum, count);
       return;

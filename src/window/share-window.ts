@@ -21,7 +21,20 @@ import { LoginSeries } from "./login-series.js";
 export class ShareWindow {
   private readonly logins = new Map<string, LoginSeries>();
   private readonly phantoms = new LoginSeries();
-  private readonly reported = new Set<string>();
+  /** Every share held (phantoms too), per second, counts only: what verification compares with `ZCOUNT`s. */
+  private readonly all = new LoginSeries();
+  // Shared with the windows this one forks, so a member read again is still reported once.
+  private readonly reported: Set<string>;
+
+  /** @param reported - members already reported as malformed (a fork shares its parent's) */
+  constructor(reported: Set<string> = new Set()) {
+    this.reported = reported;
+  }
+
+  /** A new, empty window that reports malformed members only if this one has not: for a slice read again. */
+  fork(): ShareWindow {
+    return new ShareWindow(this.reported);
+  }
   // Every share of a pool usually has the same difficulty text: parse it once.
   private lastDiffText = "";
   private lastDiff: ExactInt = 0;
@@ -30,9 +43,17 @@ export class ShareWindow {
 
   /** Shares held, malformed ones included: compare with `ZCOUNT P:hashrate <cutoff> +inf`. */
   get count(): number {
-    let total = this.phantoms.count;
-    for (const series of this.logins.values()) total += series.count;
-    return total;
+    return this.all.count;
+  }
+
+  /** Shares held with `from ≤ score < to` (malformed ones included): compare with `ZCOUNT P:hashrate from (to`. */
+  countIn(from: number, to: number): number {
+    return this.all.countIn(from, to);
+  }
+
+  /** Shares held with score ≥ `from`, `+inf` ones included: compare with `ZCOUNT P:hashrate from +inf`. */
+  countFrom(from: number): number {
+    return this.all.count - this.all.countIn(Number.NEGATIVE_INFINITY, from);
   }
 
   /** Malformed members held (reported once each, counted while in the window). */
@@ -42,7 +63,7 @@ export class ShareWindow {
 
   /** (login, second) entries held: the memory the window costs. */
   get entries(): number {
-    let total = this.phantoms.entries;
+    let total = this.phantoms.entries + this.all.entries;
     for (const series of this.logins.values()) total += series.entries;
     return total;
   }
@@ -101,6 +122,7 @@ export class ShareWindow {
       this.logins.set(login, series);
     }
     series.add(second, diff);
+    this.all.add(second, 0);
   }
 
   /**
@@ -121,6 +143,7 @@ export class ShareWindow {
 
   /** Forgets shares older than `cutoff` (Unix seconds), as the window slides. */
   evictBefore(cutoff: number): void {
+    this.all.evictBefore(cutoff);
     this.phantoms.evictBefore(cutoff);
     for (const [login, series] of this.logins) {
       series.evictBefore(cutoff);
@@ -130,6 +153,7 @@ export class ShareWindow {
 
   /** Forgets shares at or after `from`: a tail that is about to be read again in full. */
   truncateFrom(from: number): void {
+    this.all.truncateFrom(from);
     this.phantoms.truncateFrom(from);
     for (const [login, series] of this.logins) {
       series.truncateFrom(from);
@@ -140,20 +164,61 @@ export class ShareWindow {
   /** Forgets everything (before a full resync). */
   clear(): void {
     this.logins.clear();
+    this.all.truncateFrom(Number.NEGATIVE_INFINITY);
     this.phantoms.truncateFrom(Number.NEGATIVE_INFINITY);
     this.reported.clear();
   }
 
-  /** The per-login aggregates `finalizeMiners` turns into the original's miners. */
-  aggregates(): Map<string, ShareAggregate> {
+  /**
+   * Replaces what is held with `from ≤ score < to` by `part` (a {@link fork} that read that
+   * slice again), touching only the logins whose entries differ.
+   * @returns how many series (logins, plus the malformed members) were corrected
+   */
+  replaceRange(from: number, to: number, part: ShareWindow): number {
+    let corrected = 0;
+    for (const [login, series] of this.logins) {
+      const fresh = part.logins.get(login);
+      if (series.sliceEquals(from, to, fresh)) continue;
+      corrected++;
+      series.removeRange(from, to);
+      if (fresh !== undefined) series.addAll(fresh);
+      if (series.empty) this.logins.delete(login);
+    }
+    for (const [login, fresh] of part.logins) {
+      if (this.logins.has(login)) continue;
+      corrected++;
+      const series = new LoginSeries();
+      series.addAll(fresh);
+      this.logins.set(login, series);
+    }
+    if (!this.phantoms.sliceEquals(from, to, part.phantoms)) {
+      corrected++;
+      this.phantoms.removeRange(from, to);
+      this.phantoms.addAll(part.phantoms);
+    }
+    if (corrected > 0) {
+      this.all.removeRange(from, to);
+      this.all.addAll(part.all);
+    }
+    return corrected;
+  }
+
+  /**
+   * The per-id aggregates the finalizers turn into the original's miners (or workers).
+   * @param recentFrom - shares with score ≥ this also count in `recentSum` (the small
+   *   window of an account's large one); by default every share does
+   */
+  aggregates(recentFrom = Number.NEGATIVE_INFINITY): Map<string, ShareAggregate> {
     const result = new Map<string, ShareAggregate>();
+    const everything = recentFrom === Number.NEGATIVE_INFINITY;
     for (const [login, series] of this.logins) {
       const sum = toBigInt(series.sum);
+      const recent = everything ? { count: series.count, sum } : series.totalsFrom(recentFrom);
       result.set(login, {
         sum,
-        recentSum: sum,
+        recentSum: toBigInt(recent.sum),
         shares: series.count,
-        recentShares: series.count,
+        recentShares: recent.count,
         lastBeat: Math.max(0, series.lastSecond() ?? 0),
         startedAt: startedAtOf(series.firstSecond() ?? 0, series.firstPositiveSecond()),
       });
@@ -175,6 +240,7 @@ export class ShareWindow {
 
   private phantom(second: number, member: string, reason: MalformedReason, onMalformed: MalformedSink): void {
     this.phantoms.add(second, 0);
+    this.all.add(second, 0);
     // Tails are re-read every cycle: report each member once, not once per cycle.
     if (this.reported.has(member)) return;
     if (this.reported.size >= 10_000) this.reported.clear();

@@ -67,7 +67,7 @@ describe("incremental collection equals a full recompute at every cycle", () => 
       const backend = new RedisStatsBackend(redis, {
         prefix: p,
         now: () => nowMs,
-        hashrate: { overlapSeconds: 3, repairSeconds: 30, tailChunkSize: 7, resyncChunkSize: 13 },
+        hashrate: { overlapSeconds: 3, tailChunkSize: 7, resyncChunkSize: 13 },
       });
       const serial = { n: 0 };
       const modes = new Set<string>();

@@ -154,7 +154,7 @@ function incrementalSuite(target: Target): void {
         const backend = new RedisStatsBackend(client, {
           prefix: p,
           now: () => nowMs,
-          hashrate: { overlapSeconds: 3, repairSeconds: 30, tailChunkSize: 7, resyncChunkSize: 13 },
+          hashrate: { overlapSeconds: 3, tailChunkSize: 7, resyncChunkSize: 13 },
         });
         let serial = 0;
         const modes = new Set<string>();
