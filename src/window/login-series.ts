@@ -196,12 +196,14 @@ export class LoginSeries {
 
   // A late share (its second is older than the newest entry): binary search, then shift.
   private insert(second: number, diffSum: ExactInt, count: number): void {
-    const lo = this.indexOf(second);
-    if (lo < this.tail && this.seconds[lo] === second) {
-      this.bump(lo, diffSum, count);
+    const found = this.indexOf(second);
+    if (found < this.tail && this.seconds[found] === second) {
+      this.bump(found, diffSum, count);
       return;
     }
+    // Making room may slide the live entries to the front: search again after it.
     this.reserve();
+    const lo = this.indexOf(second);
     this.seconds.copyWithin(lo + 1, lo, this.tail);
     this.counts.copyWithin(lo + 1, lo, this.tail);
     if (this.sums instanceof Float64Array) this.sums.copyWithin(lo + 1, lo, this.tail);

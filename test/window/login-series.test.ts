@@ -53,4 +53,33 @@ describe("LoginSeries", () => {
     expect(subtractExact(9007199254740993n, 2)).toBe(Number.MAX_SAFE_INTEGER);
     expect(addExact(-Number.MAX_SAFE_INTEGER, -2)).toBe(-9007199254740993n);
   });
+
+  it("inserts a late entry in order when making room slides the live entries to the front", async () => {
+    // Found by the account-window differential test: the insert position was searched
+    // before the storage was compacted, so a late share landed among the wrong seconds.
+    const series = new LoginSeries();
+    for (let second = 0; second < 16; second++) series.add(second * 2, 1);
+    series.evictBefore(20); // head moves to the middle of a full storage
+    series.add(21, 1); // late: belongs between 20 and 22
+    const seconds: number[] = [];
+    for (let s = 0; s < 40; s++) if (series.countIn(s, s + 1) > 0) seconds.push(s);
+    expect(seconds).toEqual([20, 21, 22, 24, 26, 28, 30]);
+    expect(series.count).toBe(7);
+  });
+
+  it("removes, compares and re-adds a slice, keeping count and sum exact", () => {
+    const series = new LoginSeries();
+    for (let second = 1; second <= 10; second++) series.add(second, second);
+    const slice = new LoginSeries();
+    for (let second = 4; second < 7; second++) slice.add(second, second);
+    expect(series.sliceEquals(4, 7, slice)).toBe(true);
+    slice.add(5, 1);
+    expect(series.sliceEquals(4, 7, slice)).toBe(false);
+    expect(series.removeRange(4, 7)).toBe(3);
+    expect(series.sum).toBe(55 - 4 - 5 - 6);
+    series.addAll(slice);
+    expect(series.count).toBe(11);
+    expect(series.sum).toBe(56);
+    expect(series.totalsFrom(9)).toEqual({ count: 2, sum: 19 });
+  });
 });
