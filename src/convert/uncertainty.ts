@@ -53,9 +53,9 @@ export function shareUncertainty(hashrate: bigint, shares: number): HashrateUnce
  * gets there) leaves the sum's relative error unknown (`null`) rather than wrong.
  */
 export class UncertaintySum {
-  /** The largest part's σ so far, and Σ (σᵢ / scale)². */
-  private scale = 0;
-  private scaled = 0;
+  /** The parts' σ, summed in sorted order at the end: the result must not depend on the parts' order. */
+  private sigmas = new Float64Array(16);
+  private count = 0;
   private overflow = false;
   private shares = 0;
 
@@ -65,18 +65,30 @@ export class UncertaintySum {
     if (part.relativeError === null) return;
     const sigma = Number(hashrate) * part.relativeError;
     if (!Number.isFinite(sigma)) this.overflow = true;
-    else if (sigma > this.scale) {
-      this.scaled = this.scaled * (this.scale / sigma) ** 2 + 1;
-      this.scale = sigma;
-    } else if (sigma > 0) {
-      this.scaled += (sigma / this.scale) ** 2;
+    else if (sigma > 0) {
+      if (this.count === this.sigmas.length) {
+        const grown = new Float64Array(this.sigmas.length * 2);
+        grown.set(this.sigmas);
+        this.sigmas = grown;
+      }
+      this.sigmas[this.count++] = sigma;
     }
+  }
+
+  /** √Σσᵢ², scaled by the largest σ (no overflow), smallest terms first. */
+  private combined(): number {
+    const sorted = this.sigmas.subarray(0, this.count).sort();
+    const scale = sorted[this.count - 1] ?? 0;
+    if (scale === 0) return 0;
+    let scaled = 0;
+    for (const sigma of sorted) scaled += (sigma / scale) ** 2;
+    return scale * Math.sqrt(scaled);
   }
 
   /** The uncertainty of `total`, the sum of the parts' hashrates. */
   of(total: bigint): HashrateUncertainty {
     const value = Number(total);
     const known = value > 0 && Number.isFinite(value) && this.shares > 0 && !this.overflow;
-    return range(total, value, this.shares, known ? (this.scale * Math.sqrt(this.scaled)) / value : null);
+    return range(total, value, this.shares, known ? this.combined() / value : null);
   }
 }
