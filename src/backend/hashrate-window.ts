@@ -255,7 +255,8 @@ export class HashrateWindowReader implements HashrateWindow {
         // The buckets that disagree, and the tail again (it is cheap, and carries the counts).
         if (mode === "tail") mode = "repair";
         stats.repairedRanges += check.stale.length;
-        lateShares ||= check.stale.length > 0;
+        // A bucket just below the tail that gained shares: stamped later than the overlap.
+        lateShares ||= check.stale.some((range) => range.to > tailFrom - options.maxOverlapSeconds);
       } else {
         mode = "resync";
         check = { verified: false, stale: [], resync: true };

@@ -6,11 +6,12 @@ import {
 } from "../charts/redis-chart-store.js";
 import { MalformedTally } from "../convert/malformed.js";
 import { finalizeMiners } from "../convert/miners.js";
+import { finalizeWorkers } from "../convert/workers.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
 import { PoolKeys } from "../keys/pool-keys.js";
 import type { ChartSettings, ChartStore } from "../model/charts.js";
-import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
+import type { AccountWindow, HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 import type { MalformedEvent } from "../model/malformed.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
@@ -19,6 +20,7 @@ import { sendOne, sendPlan } from "../redis/exec.js";
 import { whenClientReady } from "../redis/ready.js";
 import { type Clock, readClock, systemClock, unixSeconds } from "../time/clock.js";
 import type { Seconds } from "../time/units.js";
+import { AccountWindowReader } from "./account-window.js";
 import { booleanOption, loginArgument, luckWindows, positiveInteger, rowLimit, windowSeconds } from "./arguments.js";
 import {
   HashrateWindowReader,
@@ -153,6 +155,32 @@ export class RedisStatsBackend implements StatsBackend {
   }
 
   /**
+   * A new in-memory window of one account's shares (`P:hashrate:<login>`) over
+   * `largeWindow`, for `collectWorkersStats`: its first read fetches the large window in
+   * bounded chunks, every later one only the shares that changed, verified like the pool's
+   * window. A miner with 1,000 rigs (a million shares in 3 h) refreshes in milliseconds
+   * after the first read. Costs about 20 bytes per worker and second with shares; keep one
+   * per account you refresh often (a `StatsCache` keeps them within a budget).
+   *
+   * @throws {@link InvalidArgumentError} for a bad login or windows
+   */
+  accountWindow(login: string, smallWindow: DurationInput, largeWindow: DurationInput): AccountWindow {
+    const checkedLogin = loginArgument(login);
+    const source = {
+      client: this.redis,
+      key: this.keys.minerHashrate(checkedLogin),
+      atomic: this.atomic,
+      options: this.windowOptions,
+    };
+    return new AccountWindowReader(
+      source,
+      checkedLogin,
+      windowSeconds("smallWindow", smallWindow),
+      windowSeconds("largeWindow", largeWindow),
+    );
+  }
+
+  /**
    * The pool snapshot: the original's `CollectStats(window, maxBlocks, maxPayments)`.
    *
    * @param window - a window from {@link RedisStatsBackend.hashrateWindow}, or the window's
@@ -219,11 +247,17 @@ export class RedisStatsBackend implements StatsBackend {
   /**
    * Account part 2: the login's workers with their short- and long-window hashrates,
    * the original's `CollectWorkersStats(smallWindow, largeWindow, login)`.
+   *
+   * @param window - optional, a window from {@link RedisStatsBackend.accountWindow} for
+   *   this login and these windows: the read then brings only the shares that changed
+   * @throws {@link InvalidArgumentError} when `window` is another login's, another
+   *   backend's, or of other windows
    */
   async collectWorkersStats(
     smallWindow: DurationInput,
     largeWindow: DurationInput,
     login: string,
+    window?: AccountWindow,
   ): Promise<WorkersStats> {
     const checkedLogin = loginArgument(login);
     const args: WorkersStatsArgs = {
@@ -231,8 +265,20 @@ export class RedisStatsBackend implements StatsBackend {
       smallWindowS: windowSeconds("smallWindow", smallWindow),
       largeWindowS: windowSeconds("largeWindow", largeWindow),
     };
+    const tally = this.tally();
+    if (window !== undefined) {
+      const held = this.accountWindowOf(window, checkedLogin, args);
+      const key = this.keys.minerHashrate(checkedLogin);
+      const read = await held.read(args.nowS, {}, "collectWorkersStats", (member, reason) =>
+        tally.notify(key, member, reason),
+      );
+      tally.record(key, read.malformed);
+      if (read.wrongType) tally.add(key, "", "wrong-type");
+      const workers = finalizeWorkers(read.aggregates, args.nowS, args.smallWindowS, args.largeWindowS);
+      return { ...workers, malformed: tally.snapshot() };
+    }
     const chunk = this.windowOptions.resyncChunkSize;
-    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, this.tally(), this.atomic);
+    return readWorkersStats(this.redis, this.keys, checkedLogin, args, chunk, tally, this.atomic);
   }
 
   /** Whether `P:miners:<login>` exists: the original's `IsMinerExists`. */
@@ -300,6 +346,20 @@ export class RedisStatsBackend implements StatsBackend {
   private newWindow(windowS: Seconds): HashrateWindowReader {
     const source = { client: this.redis, key: this.keys.hashrate(), atomic: this.atomic, options: this.windowOptions };
     return new HashrateWindowReader(source, windowS);
+  }
+
+  /** The caller's account window, checked against the read it is given to. */
+  private accountWindowOf(window: AccountWindow, login: string, args: WorkersStatsArgs): AccountWindowReader {
+    if (!(window instanceof AccountWindowReader) || window.source.client !== this.redis) {
+      throw new InvalidArgumentError("window", "must be a window made by this backend's accountWindow()");
+    }
+    if (window.login !== login) {
+      throw new InvalidArgumentError("window", `holds the shares of ${window.login}, not of ${login}`);
+    }
+    if (window.windowSeconds !== args.largeWindowS || window.smallWindowSeconds !== args.smallWindowS) {
+      throw new InvalidArgumentError("window", "was made for other small and large windows");
+    }
+    return window;
   }
 
   /** The window a `collectStats` reads: the caller's, or the backend's own for that length. */

@@ -1,6 +1,7 @@
 import { BackendUnavailableError } from "../errors/backend-unavailable-error.js";
 import type { Account, AccountResult } from "../model/account.js";
 import type { Clock } from "../time/clock.js";
+import type { AccountWindowSizes } from "./account-windows.js";
 import { deadline } from "./bounded-wait.js";
 import { deepFreeze } from "./deep-freeze.js";
 
@@ -32,7 +33,7 @@ interface Refresh {
 export type AccountLoader = (login: string, updatedAt: number) => Promise<Account | undefined>;
 
 /** Sizes of the account cache, for metrics and tests. */
-export interface AccountCacheSizes {
+export interface AccountCacheSizes extends AccountWindowSizes {
   /** Cached accounts (≤ `maxAccounts`). */
   readonly accounts: number;
   /** Remembered "not found" answers (≤ `maxNotFound`). */
@@ -119,8 +120,8 @@ export class AccountCache {
     });
   }
 
-  /** Current sizes. */
-  sizes(): AccountCacheSizes {
+  /** Current sizes (the held windows are counted by their own keeper). */
+  sizes(): Omit<AccountCacheSizes, keyof AccountWindowSizes> {
     return { accounts: this.entries.size, notFound: this.notFound.size, inFlight: this.inFlight.size };
   }
 

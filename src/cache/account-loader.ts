@@ -3,6 +3,7 @@ import type { ChartStore, MinerCharts } from "../model/charts.js";
 import type { MalformedCounts } from "../model/malformed.js";
 import type { MinerStats, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
+import type { AccountWindows } from "./account-windows.js";
 
 /** The read settings an account refresh needs. @internal */
 export interface AccountReadSettings {
@@ -24,13 +25,21 @@ export async function loadAccount(
   login: string,
   updatedAt: number,
   charts?: ChartStore,
+  windows?: AccountWindows,
 ): Promise<Account | undefined> {
-  if (!(await backend.minerExists(login))) return undefined;
+  if (!(await backend.minerExists(login))) {
+    windows?.delete(login);
+    return undefined;
+  }
   const miner = await backend.getMinerStats(login, settings.payments);
+  const window = windows?.get(login);
   const [workers, series] = await Promise.all([
-    backend.collectWorkersStats(settings.hashrateWindowMs, settings.hashrateLargeWindowMs, login),
+    window === undefined
+      ? backend.collectWorkersStats(settings.hashrateWindowMs, settings.hashrateLargeWindowMs, login)
+      : backend.collectWorkersStats(settings.hashrateWindowMs, settings.hashrateLargeWindowMs, login, window),
     charts?.readMiner(login, updatedAt),
   ]);
+  windows?.trim(login);
   return mergeAccount(login, miner, workers, settings.payments, updatedAt, series);
 }
 

@@ -12,6 +12,15 @@ export interface StatsCacheOptions {
    */
   readonly maxAccounts?: number;
   /**
+   * The most (worker, second) entries the held account windows may keep in all (about 20
+   * bytes each): each cached account keeps its large window in memory, so a refresh reads
+   * only the shares that changed; past the budget the least recently read go first, and an
+   * account whose window alone exceeds it is read in full. 0 keeps none. Counted in
+   * `accountCacheSizes().windowEntries`.
+   * @defaultValue `2000000` (about 40 MB; a miner with 1,000 rigs at 3 h holds about 1M)
+   */
+  readonly maxAccountWindowEntries?: number;
+  /**
    * An account entry not refreshed for this many `statsCollectInterval`s is dropped
    * (etclabscore's fork uses 20). Also the limit of what stale-while-revalidate serves.
    * At least 1.
@@ -82,6 +91,7 @@ export interface StatsCacheOptions {
 /** {@link StatsCacheOptions} validated, with defaults applied. @internal */
 export interface ResolvedStatsCacheOptions {
   readonly maxAccounts: number;
+  readonly maxAccountWindowEntries: number;
   readonly evictAfterIntervals: number;
   readonly notFoundTtlMs: number;
   readonly maxNotFound: number;
@@ -96,6 +106,7 @@ export interface ResolvedStatsCacheOptions {
 /** The defaults of {@link StatsCacheOptions} that do not depend on the config. */
 export const STATS_CACHE_OPTION_DEFAULTS = Object.freeze({
   maxAccounts: 10_000,
+  maxAccountWindowEntries: 2_000_000,
   evictAfterIntervals: 20,
   maxNotFound: 10_000,
   staleWhileRevalidate: false,
@@ -141,6 +152,10 @@ export function resolveStatsCacheOptions(
     purge,
     sampleCharts,
     maxAccounts: bound("maxAccounts", options.maxAccounts ?? d.maxAccounts),
+    maxAccountWindowEntries: bound(
+      "maxAccountWindowEntries",
+      options.maxAccountWindowEntries ?? d.maxAccountWindowEntries,
+    ),
     evictAfterIntervals,
     notFoundTtlMs:
       options.notFoundTtl === undefined

@@ -16,6 +16,7 @@ import type { Clock } from "../time/clock.js";
 import type { Milliseconds, Seconds } from "../time/units.js";
 import { AccountCache, type AccountCacheCounts, type AccountCacheSizes } from "./account-cache.js";
 import { loadAccount, normalizeLogin } from "./account-loader.js";
+import { AccountWindows } from "./account-windows.js";
 import { waitAtMost } from "./bounded-wait.js";
 import { resolveStatsCacheConfig } from "./cache-config.js";
 import { resolveStatsCacheOptions, type StatsCacheOptions } from "./cache-options.js";
@@ -79,6 +80,7 @@ export class StatsCache implements StatsSource {
   private readonly window: HashrateWindow | undefined;
   private readonly events = new TypedEmitter<StatsCacheEventMap>();
   private readonly accounts: AccountCache;
+  private readonly accountWindows: AccountWindows;
   private current: StatsSnapshot | undefined;
   private version = 0;
   private readonly failures: { collect?: StatsCacheErrorEvent; purge?: StatsCacheErrorEvent } = {};
@@ -121,6 +123,13 @@ export class StatsCache implements StatsSource {
       this.config.charts === null || this.config.purgeOnly ? undefined : chartStoreOf(backend, this.config.charts);
     this.samples = settings.sampleCharts && this.charts !== undefined;
     this.stopTimeoutMs = settings.stopTimeoutMs;
+    this.accountWindows = new AccountWindows(
+      backend,
+      this.config.hashrateWindowMs,
+      this.config.hashrateLargeWindowMs,
+      settings.maxAccounts,
+      settings.maxAccountWindowEntries,
+    );
     this.accounts = new AccountCache(
       {
         now: this.now,
@@ -132,7 +141,7 @@ export class StatsCache implements StatsSource {
         staleWhileRevalidate: settings.staleWhileRevalidate,
         maxWaitMs: settings.accountWaitMs,
       },
-      (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt, this.charts),
+      (login, updatedAt) => loadAccount(this.backend, this.config, login, updatedAt, this.charts, this.accountWindows),
       (login, error, at) => this.events.emit("error", { operation: "account", error, at, login }),
     );
   }
@@ -250,7 +259,7 @@ export class StatsCache implements StatsSource {
 
   /** How many accounts and "not found" answers are cached, and how many refreshes run. */
   accountCacheSizes(): AccountCacheSizes {
-    return this.accounts.sizes();
+    return { ...this.accounts.sizes(), ...this.accountWindows.sizes() };
   }
 
   /** What the account cache answered so far (hits, misses, "not found"), for metrics. */

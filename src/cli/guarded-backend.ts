@@ -2,7 +2,7 @@ import { BackendUnavailableError } from "../errors/backend-unavailable-error.js"
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { DurationInput } from "../go/duration.js";
 import type { ChartSettings, ChartStore } from "../model/charts.js";
-import type { HashrateWindow } from "../model/hashrate.js";
+import type { AccountWindow, HashrateWindow } from "../model/hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
 import { classifyFailure } from "../redis/failure.js";
@@ -61,8 +61,23 @@ export class GuardedBackend implements StatsBackend {
     return this.guard("getMinerStats", () => this.inner.getMinerStats(login, maxPayments));
   }
 
-  collectWorkersStats(smallWindow: DurationInput, largeWindow: DurationInput, login: string): Promise<WorkersStats> {
-    return this.guard("collectWorkersStats", () => this.inner.collectWorkersStats(smallWindow, largeWindow, login));
+  collectWorkersStats(
+    smallWindow: DurationInput,
+    largeWindow: DurationInput,
+    login: string,
+    window?: AccountWindow,
+  ): Promise<WorkersStats> {
+    return this.guard("collectWorkersStats", () =>
+      this.inner.collectWorkersStats(smallWindow, largeWindow, login, window),
+    );
+  }
+
+  /** The inner backend's account windows (making one runs nothing on the connection). */
+  accountWindow(login: string, smallWindow: DurationInput, largeWindow: DurationInput): AccountWindow {
+    if (this.inner.accountWindow === undefined) {
+      throw new InvalidArgumentError("backend", "has no accountWindow() (RedisStatsBackend has it)");
+    }
+    return this.inner.accountWindow(login, smallWindow, largeWindow);
   }
 
   getNodeStates(): Promise<NodeStates> {

@@ -12,7 +12,13 @@ export interface MetricsCache {
   readonly snapshot: StatsSnapshot | undefined;
   snapshotAge(): number | undefined;
   on<K extends keyof StatsCacheEventMap>(event: K, listener: StatsCacheListener<K>): () => void;
-  accountCacheSizes(): { readonly accounts: number; readonly notFound: number; readonly inFlight: number };
+  accountCacheSizes(): {
+    readonly accounts: number;
+    readonly notFound: number;
+    readonly inFlight: number;
+    readonly windows?: number;
+    readonly windowEntries?: number;
+  };
   accountCacheCounts(): { readonly hits: number; readonly misses: number; readonly notFound: number };
 }
 
@@ -121,6 +127,15 @@ export function buildPoolStatsMetrics(
       this.set({ kind: "accounts" }, sizes.accounts);
       this.set({ kind: "not_found" }, sizes.notFound);
       this.set({ kind: "in_flight" }, sizes.inFlight);
+      if (sizes.windows !== undefined) this.set({ kind: "windows" }, sizes.windows);
+    },
+  });
+  new Gauge({
+    name: `${p}account_window_entries`,
+    help: "(worker, second) entries held by the accounts' windows, about 20 bytes each",
+    registers,
+    collect() {
+      this.set(cache.accountCacheSizes().windowEntries ?? 0);
     },
   });
   const answers = (name: string, help: string, pick: (c: ReturnType<MetricsCache["accountCacheCounts"]>) => number) =>

@@ -103,3 +103,17 @@ export interface HashrateWindow {
   /** Resolves when its reads and rolling verification so far have finished; never rejects. */
   settled(): Promise<void>;
 }
+
+/**
+ * One account's shares (`P:hashrate:<login>`) over the large window, held in memory by the
+ * backend that made it (`RedisStatsBackend.accountWindow`), for `collectWorkersStats`: its
+ * first read fetches the large window in bounded chunks, later ones only what changed,
+ * with the same verification as the pool's window. A `StatsCache` keeps one per cached
+ * account, within its `maxAccountWindowEntries`.
+ */
+export interface AccountWindow extends HashrateWindow {
+  /** The login, as given. */
+  readonly login: string;
+  /** The small window (the workers' `hr`), whole seconds; `windowSeconds` is the large one. */
+  readonly smallWindowSeconds: Seconds;
+}

@@ -4,7 +4,7 @@ import type { AccountResult } from "./account.js";
 import type { ChartSettings, ChartStore } from "./charts.js";
 import type { ResolvedStatsCacheConfig } from "./config.js";
 import type { StatsCacheErrorEvent, StatsCacheEventMap, StatsCacheListener } from "./events.js";
-import type { HashrateWindow } from "./hashrate.js";
+import type { AccountWindow, HashrateWindow } from "./hashrate.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./results.js";
 import type { StatsSnapshot } from "./snapshot.js";
 
@@ -23,7 +23,18 @@ export interface StatsBackend {
   flushStaleStats(window: DurationInput, largeWindow: DurationInput): Promise<PurgeResult>;
   minerExists(login: string): Promise<boolean>;
   getMinerStats(login: string, maxPayments: number): Promise<MinerStats>;
-  collectWorkersStats(smallWindow: DurationInput, largeWindow: DurationInput, login: string): Promise<WorkersStats>;
+  /** The account's workers; with `window` (from {@link StatsBackend.accountWindow}) only what changed is read. */
+  collectWorkersStats(
+    smallWindow: DurationInput,
+    largeWindow: DurationInput,
+    login: string,
+    window?: AccountWindow,
+  ): Promise<WorkersStats>;
+  /**
+   * Optional: an account window held in memory, for `collectWorkersStats`. A backend
+   * without it reads each account's large window in full on every refresh.
+   */
+  accountWindow?(login: string, smallWindow: DurationInput, largeWindow: DurationInput): AccountWindow;
   getNodeStates(): Promise<NodeStates>;
   /**
    * Optional: resolves once the connection can take commands (`true`), or with `false`

@@ -106,7 +106,7 @@ describe("getAccount: the original's account data", () => {
       const error = await rejection(cache.getAccount(login));
       expect(error).toBeInstanceOf(BackendUnavailableError); // the original answers 404 here
     }
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 0, notFound: 1, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 0, notFound: 1, inFlight: 0 });
   });
 
   it.each([[""], [42], [null]])("rejects the login %j with InvalidArgumentError, before Redis", async (login) => {
@@ -126,8 +126,9 @@ describe("getAccount: single flight, no global lock", () => {
     expect(commands.log.map((trip) => [trip.kind, ...trip.commands])).toEqual([
       ["call", "exists"],
       ["multi", "hgetall", "zrevrange", "zcard", "hget"],
-      // The workers read: no trim (reads never write), a count and the window by score.
-      ["multi", "zcount", "zrange"],
+      // The workers read: no trim (reads never write), a count and the window by score,
+      // and the count that verifies the window the cache now holds for this account.
+      ["multi", "zcount", "zrange", "zcount"],
     ]);
     const first = account(results[0] as AccountResult);
     expect(first.login).toBe(A);
@@ -135,7 +136,7 @@ describe("getAccount: single flight, no global lock", () => {
     // Shared by every caller, so nobody may change it.
     expect(Object.isFrozen(first) && Object.isFrozen(first.payments)).toBe(true);
     expect(() => (first.workers as Map<string, unknown>).clear()).toThrow(TypeError);
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 1, notFound: 0, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 1, notFound: 0, inFlight: 0 });
   });
 
   it("never makes one login wait for another's refresh", async () => {
@@ -174,7 +175,10 @@ describe("getAccount: freshness by statsCollectInterval", () => {
     const second = account(await refreshing);
     expect(second).not.toBe(first);
     expect(second.updatedAt).toBe(t0 + 5001);
-    expect(commands.log).toHaveLength(6);
+    // EXISTS, the miner MULTI, the workers' tail with its counts, and the account window's
+    // rolling verification (one slice of the held window read again), sent as the read lands.
+    expect(commands.log).toHaveLength(7);
+    expect(commands.log[6]?.commands).toEqual(["zcount", "zrange"]);
   });
 
   it("leaves a stale entry in place when its refresh fails (and does not serve it)", async () => {
@@ -183,7 +187,7 @@ describe("getAccount: freshness by statsCollectInterval", () => {
     client.disconnect();
     clock.advance(5001);
     expect(await rejection(cache.getAccount(A))).toBeInstanceOf(BackendUnavailableError);
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 1, notFound: 0, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 1, notFound: 0, inFlight: 0 });
   });
 });
 
@@ -200,7 +204,7 @@ describe("getAccount: bounded memory", () => {
     expect(commands.count("call", "exists")).toBe(1);
     clock.advance(1);
     expect((await cache.getAccount(UNKNOWN)).found).toBe(true);
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 1, notFound: 0, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 1, notFound: 0, inFlight: 0 });
   });
 
   it("asks Redis every time with the negative cache off", async () => {
@@ -230,10 +234,10 @@ describe("getAccount: bounded memory", () => {
     await cache.getAccount(A);
     await cache.getAccount(B);
     await cache.getAccount(UNKNOWN);
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 2, notFound: 1, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 2, notFound: 1, inFlight: 0 });
     clock.advance(15_001);
     await cache.getAccount(C); // any request sweeps, at most once per interval
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 1, notFound: 0, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 1, notFound: 0, inFlight: 0 });
   });
 
   it("stays within its bounds over 10^5 distinct logins, and repeated unknowns cost no Redis command", async () => {
@@ -254,9 +258,10 @@ describe("getAccount: bounded memory", () => {
       expect(sizes.accounts).toBeLessThanOrEqual(maxAccounts);
       expect(sizes.notFound).toBeLessThanOrEqual(maxNotFound);
       expect(sizes.inFlight).toBe(0);
+      expect(sizes.windows).toBeLessThanOrEqual(maxAccounts);
     }
     expect(found).toBe(existing.length);
-    expect(cache.accountCacheSizes()).toEqual({ accounts: maxAccounts, notFound: maxNotFound, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: maxAccounts, notFound: maxNotFound, inFlight: 0 });
     expect(commands.count("call", "exists")).toBe(logins.length);
     expect(commands.count("multi", "hgetall")).toBe(existing.length);
 
@@ -316,6 +321,6 @@ describe("getAccount: stale-while-revalidate", () => {
     expect(errors[0]).toMatchObject({ operation: "account", login: A, at: t0 + 6000 });
     expect(errors[0]?.error).toBeInstanceOf(BackendUnavailableError);
     expect(cache.lastError).toBeUndefined(); // that is about the loop, not accounts
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 1, notFound: 0, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toMatchObject({ accounts: 1, notFound: 0, inFlight: 0 });
   });
 });

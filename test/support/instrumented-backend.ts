@@ -1,9 +1,9 @@
 import type { StatsBackend } from "../../src/model/seams.js";
 import { gate } from "./wait.js";
 
-type Method = Exclude<keyof StatsBackend, "now" | "hashrateWindow" | "chartStore">;
+type Method = Exclude<keyof StatsBackend, "now" | "hashrateWindow" | "accountWindow" | "chartStore">;
 
-/** Every read of the StatsBackend interface (besides them it has `now`, `hashrateWindow` and `chartStore`). */
+/** Every read of the StatsBackend interface (besides them it has `now`, the window makers and `chartStore`). */
 export const BACKEND_METHODS: readonly Method[] = [
   "collectStats",
   "collectLuckStats",
@@ -88,6 +88,7 @@ export function passThrough(inner: StatsBackend): Record<Method, (...args: unkno
   return {
     now: inner.now,
     hashrateWindow: inner.hashrateWindow.bind(inner),
+    ...(inner.accountWindow === undefined ? {} : { accountWindow: inner.accountWindow.bind(inner) }),
     ...(inner.chartStore === undefined ? {} : { chartStore: inner.chartStore.bind(inner) }),
   } as unknown as Record<Method, (...args: unknown[]) => Promise<unknown>>;
 }
