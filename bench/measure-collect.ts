@@ -8,14 +8,15 @@ import { poolStatsToGo } from "../src/entries/json.js";
 import { RedisStatsBackend, toGoJson } from "../src/index.js";
 import { OriginalMethodBackend } from "../src/testing/original-method-backend.js";
 import { PoolSeeder } from "../src/testing/pool-seeder.js";
-import { POOL, shares } from "./pool-fixture.js";
+import { accountShares, BIG_ACCOUNT, poolFor, shares } from "./pool-fixture.js";
 
 export interface Job {
   readonly url: string;
   readonly prefix: string;
   readonly n: number;
   readonly strategy: "incremental" | "original";
-  readonly phase: "cold" | "steady";
+  /** `account-cold`/`account-steady`: the big account's workers read instead of the pool snapshot. */
+  readonly phase: "cold" | "steady" | "account-cold" | "account-steady";
   readonly runs: number;
   readonly nowMs: number;
   /** Seconds between collections in steady state (the pool's statsCollectInterval). */
@@ -24,6 +25,16 @@ export interface Job {
 
 export interface Sample {
   readonly ms: number;
+  /** Process CPU (user + system) during the call, ms. */
+  readonly cpuMs: number;
+  /** Redis's own CPU during the call (INFO used_cpu_sys + used_cpu_user of the server), ms. */
+  readonly redisCpuMs: number;
+  /** Steady state: the rolling verification that ran after the call (until the window settled). */
+  readonly sweep?: {
+    readonly ms: number;
+    readonly members: number;
+    readonly cpuMs: number;
+  };
   /** heapUsed growth across the collection (GC'd before; the max of samples and the end). */
   readonly heapMb: number;
   readonly rssMb: number;
@@ -45,7 +56,22 @@ async function outputBytes(redis: Redis): Promise<{ value: number; replyBytes: n
   return { value: Number(match?.[1] ?? 0), replyBytes: Buffer.byteLength(info) + 16 };
 }
 
-async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<Sample> {
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return (field("used_cpu_sys") + field("used_cpu_user")) * 1000;
+}
+
+/**
+ * Measures `collect`. With `verification` (a steady read's rolling verification, which starts as
+ * the read delivers its result), that is timed on its own right after, and the Redis CPU
+ * covers both: Redis runs the two back to back on one connection.
+ */
+async function measure(
+  redis: Redis,
+  collect: () => Promise<unknown>,
+  verification?: { run: () => Promise<unknown>; members: () => number },
+): Promise<Sample> {
   gc();
   const before = process.memoryUsage();
   let peakHeap = before.heapUsed;
@@ -57,9 +83,25 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
     peakHeap = Math.max(peakHeap, now.heapUsed);
     peakRss = Math.max(peakRss, now.rss);
   }, 5);
+  const redis0 = await redisCpu(redis);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await collect();
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  let sweep: Sample["sweep"];
+  if (verification !== undefined) {
+    const t1 = performance.now();
+    const cpu1 = process.cpuUsage();
+    await verification.run();
+    const swept = process.cpuUsage(cpu1);
+    sweep = {
+      ms: performance.now() - t1,
+      cpuMs: (swept.user + swept.system) / 1000,
+      members: verification.members(),
+    };
+  }
+  const redisCpuMs = (await redisCpu(redis)) - redis0;
   clearInterval(sampler);
   const after = process.memoryUsage();
   peakHeap = Math.max(peakHeap, after.heapUsed);
@@ -73,12 +115,15 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
   );
   return {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    redisCpuMs,
     heapMb: (peakHeap - before.heapUsed) / 2 ** 20,
     rssMb: (peakRss - before.rss) / 2 ** 20,
     bytes: out1.value - out0.value - out0.replyBytes - 5,
     maxCommandMs: (longest?.[2] ?? 0) / 1000,
     maxCommand: (longest?.[3] ?? []).slice(0, 3).join(" "),
     commands: ours.length,
+    ...(sweep === undefined ? {} : { sweep }),
   };
 }
 
@@ -94,30 +139,78 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   gc();
   const baseRss = process.memoryUsage().rss;
+  const shape = poolFor(job.n);
+  const perCycle = Math.round((job.n / shape.windowS) * job.intervalS);
+  const seeder = new PoolSeeder(redis, { prefix: job.prefix });
   if (job.phase === "cold") {
     for (let run = 0; run < job.runs; run++) {
       const backend = backendFor(job.strategy); // a new backend: nothing held yet
       samples.push(await measure(redis, () => backend.collectStats("30m", 50, 30)));
     }
-  } else {
+  } else if (job.phase === "steady") {
     const backend = backendFor(job.strategy);
-    await backend.collectStats("30m", 50, 30); // warm up (the incremental cold start)
-    const seeder = new PoolSeeder(redis, { prefix: job.prefix });
-    const perCycle = Math.round((job.n / POOL.windowS) * job.intervalS);
-    for (let run = 0; run < job.runs; run++) {
+    const window = backend.hashrateWindow("30m");
+    await backend.collectStats(window, 50, 30); // warm up (the incremental cold start)
+    for (let run = 0; run < job.runs + 2; run++) {
       // New shares at the rate that keeps the window at n, stamped over the interval.
-      await seeder.seedShares(shares(POOL, perCycle, nowMs, nowMs + job.intervalS * 1000, run + 1));
+      await seeder.seedShares(shares(shape, perCycle, nowMs, nowMs + job.intervalS * 1000, run + 1));
       nowMs += job.intervalS * 1000;
       let result: unknown;
-      const sample = await measure(redis, async () => {
-        result = await backend.collectStats("30m", 50, 30);
-      });
+      // The rolling verification runs after the result is delivered, before the next read.
+      const sample = await measure(
+        redis,
+        async () => {
+          result = await backend.collectStats(window, 50, 30);
+        },
+        { run: () => window.settled(), members: () => window.lastSweep?.members ?? 0 },
+      );
       // Not timed: the same snapshot recomputed in full must be byte-identical.
       const fresh = backendFor("incremental");
       const full = await fresh.collectStats(fresh.hashrateWindow("30m"), 50, 30);
       const identical =
         toGoJson(poolStatsToGo(result as Parameters<typeof poolStatsToGo>[0])) === toGoJson(poolStatsToGo(full));
-      samples.push({ ...sample, identical });
+      // The first two cycles warm the sweep's pace (it needs one interval to size its slice).
+      if (run >= 2) samples.push({ ...sample, identical });
+    }
+  } else {
+    // The big account: its large window read with a held window (incremental) or in full.
+    const { login, largeWindowS } = BIG_ACCOUNT;
+    const read = (backend: RedisStatsBackend, window?: Parameters<RedisStatsBackend["collectWorkersStats"]>[3]) =>
+      window === undefined || job.strategy === "original"
+        ? backend.collectWorkersStats("30m", `${largeWindowS}s`, login)
+        : backend.collectWorkersStats("30m", `${largeWindowS}s`, login, window);
+    if (job.phase === "account-cold") {
+      for (let run = 0; run < job.runs; run++) {
+        const backend = backendFor(job.strategy);
+        const window = backend.accountWindow(login, "30m", `${largeWindowS}s`);
+        samples.push(await measure(redis, () => read(backend, window)));
+      }
+    } else {
+      const backend = backendFor(job.strategy);
+      const window = backend.accountWindow(login, "30m", `${largeWindowS}s`);
+      await read(backend, window);
+      const perRefresh = Math.round((job.n / largeWindowS) * job.intervalS);
+      for (let run = 0; run < job.runs + 2; run++) {
+        await seeder.seedShares(accountShares(perRefresh, nowMs, nowMs + job.intervalS * 1000, run * perRefresh));
+        nowMs += job.intervalS * 1000;
+        let result: unknown;
+        const sample = await measure(
+          redis,
+          async () => {
+            result = await read(backend, window);
+          },
+          { run: () => window.settled(), members: () => window.lastSweep?.members ?? 0 },
+        );
+        const full = await backendFor("incremental").collectWorkersStats("30m", `${largeWindowS}s`, login);
+        const text = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v));
+        const sorted = (stats: unknown) => {
+          const s = stats as { workers: Map<string, unknown> };
+          return text({ ...s, workers: [...s.workers].sort(([a], [b]) => (a < b ? -1 : 1)) });
+        };
+        if (run >= 2) {
+          samples.push({ ...sample, identical: sorted(result) === sorted(full) });
+        }
+      }
     }
   }
   const maxRssMb = (process.resourceUsage().maxRSS * 1024 - baseRss) / 2 ** 20;

@@ -15,6 +15,11 @@ export interface PoolShape {
 
 export const POOL: PoolShape = { miners: 2000, workers: 5, windowS: 1800, diff: 2_000_000_000n };
 
+/** The pool at N shares: 2,000 miners up to a few million shares, 20,000 at ten million. */
+export function poolFor(n: number): PoolShape {
+  return n >= 10_000_000 ? { ...POOL, miners: 20_000 } : POOL;
+}
+
 /** The miner logins: `0x` + 40 hex digits, deterministic. */
 export function logins(shape: PoolShape): string[] {
   return Array.from({ length: shape.miners }, (_, i) => `0x${(0x5eed0000 + i).toString(16).padStart(40, "0")}`);
@@ -51,12 +56,12 @@ export async function seedPool(
   onProgress: (written: number) => void,
 ): Promise<void> {
   const keys = new PoolKeys(prefix);
-  const _writer = new RedisPoolWriter(redis, { prefix, now: () => nowMs });
-  await new PoolSeeder(redis, { prefix }).seedShares(shares(POOL, n, nowMs - POOL.windowS * 1000, nowMs, n), {
+  const shape = poolFor(n);
+  await new PoolSeeder(redis, { prefix }).seedShares(shares(shape, n, nowMs - shape.windowS * 1000, nowMs, n), {
     chunkSize: 1000,
     onProgress,
   });
-  const names = logins(POOL);
+  const names = logins(shape);
   const nowS = Math.trunc(nowMs / 1000);
   const random = rng(7);
   const hex = (digits: number) =>
@@ -104,5 +109,24 @@ export async function seedPool(
     const at = (nowS - (300 - p) * 280) * 1000;
     const payer = new RedisPoolWriter(redis, { prefix, now: () => at });
     await payer.writePayment(names[(p * 7) % names.length] as string, hex(64), 500_000_000n + BigInt(p));
+  }
+}
+
+/** The big account of the benchmark: one miner with `rigs` workers. */
+export const BIG_ACCOUNT = { login: `0x${"b16".padStart(40, "0")}`, rigs: 1000, largeWindowS: 3 * 3600 } as const;
+
+/**
+ * `count` shares of {@link BIG_ACCOUNT} spread evenly over `(fromMs, toMs]`, round-robin
+ * over its rigs (into `P:hashrate:<login>`, and `P:hashrate` as the proxies write them).
+ */
+export function* accountShares(count: number, fromMs: number, toMs: number, serial = 0) {
+  const span = toMs - fromMs;
+  for (let i = 0; i < count; i++) {
+    yield {
+      login: BIG_ACCOUNT.login,
+      workerId: `rig${(serial + i) % BIG_ACCOUNT.rigs}`,
+      diff: POOL.diff,
+      ms: fromMs + 1 + Math.floor((i * (span - 1)) / count),
+    };
   }
 }
