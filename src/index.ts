@@ -27,7 +27,12 @@ export { toGoJson } from "./go/json.js";
 export { type ApiHandlerOptions, createApiHandler } from "./http/create-api-handler.js";
 export type { Account, AccountResult } from "./model/account.js";
 export type { StatsCacheConfig } from "./model/config.js";
-export type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "./model/hashrate.js";
+export type {
+  AccountWindow,
+  HashrateReadReport,
+  HashrateWindow,
+  HashrateWindowOptions,
+} from "./model/hashrate.js";
 export type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "./model/results.js";
 export type { StatsSnapshot } from "./model/snapshot.js";
 export type { RedisClient } from "./redis/client.js";

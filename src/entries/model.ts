@@ -36,7 +36,13 @@ export type {
   StatsCacheListener,
   StatsCacheOperation,
 } from "../model/events.js";
-export type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
+export type {
+  AccountWindow,
+  HashrateReadReport,
+  HashrateSweepReport,
+  HashrateWindow,
+  HashrateWindowOptions,
+} from "../model/hashrate.js";
 export type { MalformedCounts, MalformedEvent, MalformedReason, MalformedSink } from "../model/malformed.js";
 export type {
   LuckStats,

@@ -96,7 +96,8 @@ describe("the public surface", () => {
   it("the root exports about 35 names, exactly those the README lists", () => {
     const names = exportedNames("src/index.ts");
     expect(names.length).toBeGreaterThanOrEqual(30);
-    expect(names.length).toBeLessThanOrEqual(36);
+    // 37 since the account windows (issue 12): AccountWindow is in a method signature.
+    expect(names.length).toBeLessThanOrEqual(37);
     expect(readmeRootNames()).toEqual(names);
   });
 
