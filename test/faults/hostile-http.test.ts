@@ -261,7 +261,7 @@ describe(`a burst of ${BURST.toLocaleString("en")} distinct unknown addresses`, 
     expect(first.ok).toBe(BURST);
     expect(first.commands.filter((name) => name !== "exists")).toEqual([]);
     expect(first.commands.length).toBeLessThanOrEqual(BURST); // at most one EXISTS per distinct address
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 0, notFound: BURST, inFlight: 0 });
+    expect(cache.accountCacheSizes()).toEqual({ accounts: 0, notFound: BURST, inFlight: 0, windows: 0, windowEntries: 0 });
 
     const repeat = await burst(
       addresses.map((a) => `/api/accounts/${a}`),
