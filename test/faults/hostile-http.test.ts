@@ -261,7 +261,13 @@ describe(`a burst of ${BURST.toLocaleString("en")} distinct unknown addresses`, 
     expect(first.ok).toBe(BURST);
     expect(first.commands.filter((name) => name !== "exists")).toEqual([]);
     expect(first.commands.length).toBeLessThanOrEqual(BURST); // at most one EXISTS per distinct address
-    expect(cache.accountCacheSizes()).toEqual({ accounts: 0, notFound: BURST, inFlight: 0, windows: 0, windowEntries: 0 });
+    expect(cache.accountCacheSizes()).toEqual({
+      accounts: 0,
+      notFound: BURST,
+      inFlight: 0,
+      windows: 0,
+      windowEntries: 0,
+    });
 
     const repeat = await burst(
       addresses.map((a) => `/api/accounts/${a}`),
@@ -283,7 +289,7 @@ describe(`a burst of ${BURST.toLocaleString("en")} distinct unknown addresses`, 
     );
     expect([fresh.ok, fresh.commands.length]).toEqual([BURST, BURST]);
     const sizes = cache.accountCacheSizes();
-    expect(sizes).toEqual({ accounts: 0, notFound: MAX_NOT_FOUND, inFlight: 0 });
+    expect(sizes).toEqual({ accounts: 0, notFound: MAX_NOT_FOUND, inFlight: 0, windows: 0, windowEntries: 0 });
 
     addresses.length = 0;
     const heapGrowth = (await heapAfterGc()) - heapBefore;
