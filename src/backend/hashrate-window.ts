@@ -197,7 +197,11 @@ export class HashrateWindowReader implements HashrateWindow {
     const previous = this.lastNowS;
     this.lastNowS = undefined;
     let mode: HashrateReadReport["mode"] = warm ? "tail" : "cold";
-    const from = warm ? Math.max(cutoff, (previous as number) - this.overlapS) : cutoff;
+    // The tail read again: the previous read's last second too (shares of it written after
+    // that read); the overlap below it is checked second by second, and read again where a
+    // count changed.
+    const from = warm ? Math.max(cutoff, (previous as number) - 1) : cutoff;
+    const fineFrom = warm ? Math.max(cutoff, Math.min(from, (previous as number) - this.overlapS)) : cutoff;
     if (!warm) {
       this.shares.clear();
       this.sweepFrom = undefined;
@@ -234,7 +238,7 @@ export class HashrateWindowReader implements HashrateWindow {
         this.shares.replaceRange(range.from, range.to, part);
       }
       this.shares.truncateFrom(tailFrom);
-      const buckets = bucketRanges(cutoff, tailFrom, this.windowSeconds);
+      const buckets = bucketRanges(cutoff, Math.min(fineFrom, tailFrom), tailFrom, this.windowSeconds);
       const result = await readScoreRange(this.source.client, {
         key: this.source.key,
         from: tailFrom,
@@ -256,7 +260,7 @@ export class HashrateWindowReader implements HashrateWindow {
         if (mode === "tail") mode = "repair";
         stats.repairedRanges += check.stale.length;
         // A bucket just below the tail that gained shares: stamped later than the overlap.
-        lateShares ||= check.stale.some((range) => range.to > tailFrom - options.maxOverlapSeconds);
+        lateShares ||= check.stale.some((range) => range.to > fineFrom - options.maxOverlapSeconds);
       } else {
         mode = "resync";
         check = { verified: false, stale: [], resync: true };
@@ -385,16 +389,18 @@ export class HashrateWindowReader implements HashrateWindow {
 }
 
 /**
- * The held part `[cutoff, tailFrom)` cut at multiples of `window / VERIFY_BUCKETS`
- * seconds (absolute, so consecutive reads count the same buckets).
+ * The held part `[cutoff, tailFrom)` in the ranges its counts are checked by: cut at
+ * multiples of `window / VERIFY_BUCKETS` seconds below `fineFrom` (absolute, so consecutive
+ * reads count the same buckets), one second each from `fineFrom` on (the overlap, where late
+ * shares land: only the seconds that changed are read again).
  */
-function bucketRanges(cutoff: number, tailFrom: number, windowSeconds: number): Range[] {
+function bucketRanges(cutoff: number, fineFrom: number, tailFrom: number, windowSeconds: number): Range[] {
   const ranges: Range[] = [];
   if (tailFrom <= cutoff) return ranges;
   const width = Math.max(1, Math.ceil(windowSeconds / VERIFY_BUCKETS));
   for (let at = cutoff; at < tailFrom; ) {
-    const next = Math.min(tailFrom, (Math.floor(at / width) + 1) * width);
-    ranges.push({ from: at, to: next });
+    const next = at >= fineFrom ? at + 1 : Math.min(fineFrom, (Math.floor(at / width) + 1) * width);
+    ranges.push({ from: at, to: Math.min(next, tailFrom) });
     at = next;
   }
   return ranges;

@@ -3,11 +3,12 @@ import type { Seconds } from "../time/units.js";
 /** Tuning of how a {@link HashrateWindow} reads the pool window. */
 export interface HashrateWindowOptions {
   /**
-   * Seconds before the previous collection's clock that every cycle reads again and
-   * replaces, so shares stamped a little late (proxy clocks lagging, writes in flight,
-   * equal scores written across two cycles) are never lost. This is the minimum: after a
-   * cycle that needed a repair (a share stamped later than the overlap), the overlap
-   * doubles, up to `maxOverlapSeconds`, then shrinks back by a second per clean cycle.
+   * Seconds before the previous read's clock that every read checks second by second (a
+   * `ZCOUNT` each, with its last page), reading again only the seconds whose count changed:
+   * shares stamped a little late (proxy clocks lagging, writes in flight) are never lost.
+   * The previous read's last second is always read again. This is the minimum: after a
+   * read that found a late share, the overlap doubles, up to `maxOverlapSeconds`, then
+   * shrinks back by a second per clean read.
    * @defaultValue 5
    */
   readonly overlapSeconds?: number;
