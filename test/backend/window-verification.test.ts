@@ -3,11 +3,14 @@ import { describe, expect, it } from "vitest";
 import { VERIFY_BUCKETS } from "../../src/backend/hashrate-window.js";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { convertMinersStats } from "../../src/convert/miners.js";
+import { BackendUnavailableError } from "../../src/errors/backend-unavailable-error.js";
 import { PoolKeys } from "../../src/keys/pool-keys.js";
 import type { PoolStats } from "../../src/model/results.js";
 import { seededRandom as rng } from "../../src/testing/random.js";
-import { useRedis } from "../support/redis.js";
+import { failFastClient, useRedis } from "../support/redis.js";
+import { failOnUnhandledRejections } from "../support/unhandled-rejections.js";
 
+failOnUnhandledRejections();
 const { redis, prefix } = useRedis();
 const WINDOW = 120;
 const VERIFY = 30;
@@ -169,5 +172,44 @@ describe("the blind spot of count-only verification", () => {
     expect(results[firstRight]?.corrected).toBe(2);
     expect(results.reduce((total, r) => total + r.corrected, 0)).toBe(2);
     expect(window.lastSweep?.failed).toBe(false);
+  });
+});
+
+describe("the rolling verification when Redis fails", () => {
+  it("records a failed step, never rejects, and the next read retries it", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    let nowMs = 1_700_000_000_000;
+    const nowS = () => Math.trunc(nowMs / 1000);
+    const client = await failFastClient();
+    // Small chunks: the verification step takes dozens of round trips, so it is still out
+    // when the connection drops.
+    const backend = new RedisStatsBackend(client, {
+      prefix: p,
+      now: () => nowMs,
+      hashrate: { verifySeconds: 60, tailChunkSize: 5 },
+    });
+    const window = backend.hashrateWindow("30m");
+    const pipeline = redis.pipeline();
+    for (let s = 0; s < 1800; s++) pipeline.zadd(keys.hashrate(), nowS() - s, `2000000000:0xaaa:rig:${s}`);
+    await pipeline.exec();
+    await backend.collectStats(window, 0, 0);
+    nowMs += 5000;
+    await backend.collectStats(window, 0, 0);
+    // The read has resolved, its verification step is out: the connection drops under it.
+    client.disconnect();
+    await window.settled();
+    expect(window.lastSweep?.failed).toBe(true);
+    await expect(backend.collectStats(window, 0, 0)).rejects.toBeInstanceOf(BackendUnavailableError);
+    // Back on a working connection the window starts over and verifies again.
+    await client.connect();
+    nowMs += 5000;
+    const stats = await backend.collectStats(window, 0, 0);
+    expect(stats.minersTotal).toBe(1);
+    nowMs += 5000;
+    await backend.collectStats(window, 0, 0);
+    await window.settled();
+    expect(window.lastSweep?.failed).toBe(false);
+    client.disconnect();
   });
 });
