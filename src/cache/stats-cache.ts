@@ -195,8 +195,8 @@ export class StatsCache implements StatsSource {
 
   /**
    * Stops the loops: clears the timers at once (no collection or purge starts after this
-   * call), then waits for the collection or purge in progress, the account refreshes and
-   * the node read in flight — at most `stopTimeout` (1 s), so a hung Redis cannot hold a
+   * call), then waits for the collection or purge in progress (and its window's rolling
+   * verification), the account refreshes and the node read in flight — at most `stopTimeout` (1 s), so a hung Redis cannot hold a
    * shutdown. A running Redis read is not cancelled: it ends with the connection's
    * `commandTimeout`, or when the host closes the connection (do, with `disconnect()`).
    * Then it gives the chart sampler lease up if this instance holds it, so another takes
@@ -209,7 +209,13 @@ export class StatsCache implements StatsSource {
       clearTimeout(this.timers[job]);
       delete this.timers[job];
     }
-    const inFlight = Promise.all([this.tail, this.accounts.idle(), this.nodeRead?.catch(() => undefined)]);
+    const inFlight = Promise.all([
+      this.tail,
+      this.accounts.idle(),
+      this.nodeRead?.catch(() => undefined),
+      // The rolling verification that follows the last collection (it never rejects).
+      this.tail.then(() => this.window?.settled()),
+    ]);
     await waitAtMost(
       inFlight.then(() => this.releaseLease()),
       this.stopTimeoutMs,
