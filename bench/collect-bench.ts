@@ -134,7 +134,9 @@ async function main(): Promise<void> {
             intervalS: INTERVAL_S,
           });
           rows.push({ n, strategy, phase, ...result });
-          process.stderr.write(` median ${median(result.samples.map((s) => s.ms)).toFixed(1)} ms\n`);
+          process.stderr.write(
+            ` median ${median(result.samples.map((s) => s.ms)).toFixed(1)} ms, CPU ${median(result.samples.map((s) => s.cpuMs)).toFixed(0)} ms, load ${loadavg()[0]?.toFixed(2)}\n`,
+          );
         }
       }
     }
@@ -147,13 +149,13 @@ async function main(): Promise<void> {
 
 function report(rows: readonly Row[], identity: readonly string[], machine: string): void {
   const header =
-    "| N shares | method | phase | wall median (min–max) | largest Redis command | commands | bytes read | heap growth | RSS growth | identical |";
-  const lines = [header, "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"];
+    "| N shares | method | phase | wall median (min–max) | process CPU median | largest Redis command | commands | bytes read | heap growth | RSS growth | identical |";
+  const lines = [header, "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"];
   for (const row of rows) {
     const ms = row.samples.map((s) => s.ms);
     const steadyChecks = row.samples.filter((s) => s.identical !== undefined);
     lines.push(
-      `| ${row.n.toLocaleString("en")} | ${row.strategy} | ${row.phase} | ${median(ms).toFixed(1)} ms (${Math.min(...ms).toFixed(1)}–${max(ms).toFixed(1)}) | ${max(row.samples.map((s) => s.maxCommandMs)).toFixed(2)} ms | ${median(row.samples.map((s) => s.commands))} | ${formatBytes(median(row.samples.map((s) => s.bytes)))} | ${max(row.samples.map((s) => s.heapMb)).toFixed(1)} MB | ${Math.max(row.maxRssMb, max(row.samples.map((s) => s.rssMb))).toFixed(1)} MB | ${steadyChecks.length ? `${steadyChecks.filter((s) => s.identical).length}/${steadyChecks.length} cycles` : "—"} |`,
+      `| ${row.n.toLocaleString("en")} | ${row.strategy} | ${row.phase} | ${median(ms).toFixed(1)} ms (${Math.min(...ms).toFixed(1)}–${max(ms).toFixed(1)}) | ${median(row.samples.map((s) => s.cpuMs)).toFixed(0)} ms | ${max(row.samples.map((s) => s.maxCommandMs)).toFixed(2)} ms | ${median(row.samples.map((s) => s.commands))} | ${formatBytes(median(row.samples.map((s) => s.bytes)))} | ${max(row.samples.map((s) => s.heapMb)).toFixed(1)} MB | ${Math.max(row.maxRssMb, max(row.samples.map((s) => s.rssMb))).toFixed(1)} MB | ${steadyChecks.length ? `${steadyChecks.filter((s) => s.identical).length}/${steadyChecks.length} cycles` : "—"} |`,
     );
   }
   const table = lines.join("\n");

@@ -24,6 +24,8 @@ export interface Job {
 
 export interface Sample {
   readonly ms: number;
+  /** This process's CPU (user + system, process.cpuUsage) during the collection, ms. */
+  readonly cpuMs: number;
   /** heapUsed growth across the collection (GC'd before; the max of samples and the end). */
   readonly heapMb: number;
   readonly rssMb: number;
@@ -57,9 +59,11 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
     peakHeap = Math.max(peakHeap, now.heapUsed);
     peakRss = Math.max(peakRss, now.rss);
   }, 5);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await collect();
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const after = process.memoryUsage();
   peakHeap = Math.max(peakHeap, after.heapUsed);
@@ -73,6 +77,7 @@ async function measure(redis: Redis, collect: () => Promise<unknown>): Promise<S
   );
   return {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     heapMb: (peakHeap - before.heapUsed) / 2 ** 20,
     rssMb: (peakRss - before.rss) / 2 ** 20,
     bytes: out1.value - out0.value - out0.replyBytes - 5,
