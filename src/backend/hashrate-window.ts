@@ -2,10 +2,12 @@ import type { ShareAggregate } from "../convert/shares.js";
 import { InvalidArgumentError } from "../errors/invalid-argument-error.js";
 import type { HashrateReadReport, HashrateWindow, HashrateWindowOptions } from "../model/hashrate.js";
 import type { MalformedSink } from "../model/malformed.js";
+import type { BulkLink } from "../redis/bulk-link.js";
 import type { RedisClient } from "../redis/client.js";
 import type { CommandPlan, PlanReplies } from "../redis/plan.js";
 import { readScoreRange } from "../redis/range-reader.js";
 import type { Seconds } from "../time/units.js";
+import { ShareReplyDecoder } from "../window/share-reply-decoder.js";
 import { ShareWindow } from "../window/share-window.js";
 
 /** {@link HashrateWindowOptions} with every default applied. @internal */
@@ -63,6 +65,8 @@ export interface HashrateWindowSource {
   /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
   readonly atomic: boolean;
   readonly options: ResolvedHashrateWindowOptions;
+  /** The backend's bulk connection for the middle of long reads, if it has one. */
+  readonly bulk?: BulkLink | undefined;
 }
 
 /**
@@ -78,6 +82,8 @@ export interface HashrateWindowSource {
  */
 export class HashrateWindowReader implements HashrateWindow {
   private readonly shares = new ShareWindow();
+  /** Decodes the bulk connection's replies from bytes into `shares`. */
+  private readonly decoder = new ShareReplyDecoder();
   private lastNowS: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The overlap in use: grows after a repair, shrinks back while reads verify. */
@@ -151,6 +157,9 @@ export class HashrateWindowReader implements HashrateWindow {
         head: attempt === 0 ? head : ({} as H),
         tail: { held: ["zcount", key, String(cutoff), "+inf"] } as const,
         onChunk: (chunk) => this.shares.addReply(chunk, onMalformed),
+        ...(this.source.bulk === undefined
+          ? {}
+          : { bulk: { link: this.source.bulk, pairs: this.decoder.into(this.shares.sink(onMalformed)) } }),
         operation,
         atomic,
       });

@@ -1,9 +1,26 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
+import { CommandFailedError } from "../errors/command-failed-error.js";
+import type { PoolStatsError } from "../errors/pool-stats-error.js";
 import { formatScoreBound, redisScore } from "../go/score.js";
+import { BulkConnectionError } from "./bulk-connection.js";
+import type { BulkLink } from "./bulk-link.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 import { sendBatch } from "./exec.js";
 import { failureError, isWrongType } from "./failure.js";
 import { type CommandPlan, type PlanReplies, planCommands, planReplies } from "./plan.js";
+import type { WithScoresPairSink } from "./resp-reply-parser.js";
+
+/**
+ * The bulk path of a range read: the middle reads over a dedicated RESP2 connection,
+ * their replies decoded from bytes into `pairs` (e.g. a window's share decoder) as they
+ * arrive, instead of ioredis and `onChunk`.
+ */
+export interface BulkRangeRead {
+  /** The backend's bulk connection; when it cannot be opened the read uses ioredis throughout. */
+  readonly link: BulkLink;
+  /** Receives the members of the reads that go over it, in ascending score order. */
+  readonly pairs: WithScoresPairSink;
+}
 
 /** How a score range is read. */
 export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends CommandPlan = CommandPlan> {
@@ -25,8 +42,18 @@ export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends C
    * verification `ZCOUNT`). Replies in `tail`.
    */
   readonly tail?: T;
-  /** Receives each chunk of `member, score` pairs, in ascending score order. */
+  /**
+   * Receives each chunk of `member, score` pairs read through ioredis, in ascending
+   * score order (with `bulk`, the first and last pages only).
+   */
   readonly onChunk: (chunk: ZsetWithScores) => void;
+  /**
+   * Read the slices between the first and the last page over a bulk connection (see
+   * {@link BulkRangeRead}). The pages that ride in a MULTI with `head` and `tail` stay on
+   * ioredis, so their atomicity is unchanged, and the last page is sent only once every
+   * bulk read before it is answered, so `tail` still sees the range after all of them.
+   */
+  readonly bulk?: BulkRangeRead;
   /** The library call, for errors. */
   readonly operation: string;
   /**
@@ -58,7 +85,8 @@ export interface ScoreRangeResult<H extends CommandPlan = CommandPlan, T extends
  * One MULTI (a pipeline when not `atomic`) first: a `ZCOUNT` of the range and its first
  * `chunkSize` members (plus `head` and `tail`). When that was all, the read is one round
  * trip, like the original's. Otherwise a {@link SliceCursor} plans the rest and this loop
- * keeps two requests in flight, so Redis works while the client parses.
+ * keeps two requests in flight (three on the bulk connection), so Redis works while the
+ * client parses.
  */
 export async function readScoreRange<
   H extends CommandPlan = Record<never, RedisCommand>,
@@ -93,39 +121,88 @@ export async function readScoreRange<
   if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
   cursor.startSlices(Number(counted) - stats.members);
 
-  const inFlight: { slice: Slice; reply: Promise<CommandReply[]> }[] = [];
+  const connection = read.bulk === undefined ? undefined : await read.bulk.link.acquire();
+  const pairs = read.bulk?.pairs as WithScoresPairSink;
+  const maxInFlight = connection === undefined ? MAX_IN_FLIGHT : BULK_IN_FLIGHT;
+  const inFlight: { slice: Slice; reply: Promise<CommandReply[]>; bulk: boolean }[] = [];
   const send = (slice: Slice): void => {
     stats.commands++;
-    // One command is atomic by itself: a MULTI around it would only cost two more. The
-    // last page carries the tail commands, in one MULTI with it.
-    const commands = slice.kind === "page" ? [slice.command, ...planCommands(tail)] : [slice.command];
-    const reply = sendBatch(client, commands, {
-      operation: read.operation,
-      transaction: atomic && commands.length > 1,
-    });
+    let reply: Promise<CommandReply[]>;
+    const bulk = connection !== undefined && slice.kind !== "page";
+    if (bulk) {
+      reply = connection.send(slice.command, pairs).then(
+        (answer) => [answer],
+        (error: unknown) => {
+          throw bulkFailure(read.operation, error, slice.command);
+        },
+      );
+    } else {
+      // One command is atomic by itself: a MULTI around it would only cost two more. The
+      // last page carries the tail commands, in one MULTI with it.
+      const commands = slice.kind === "page" ? [slice.command, ...planCommands(tail)] : [slice.command];
+      reply = sendBatch(client, commands, { operation: read.operation, transaction: atomic && commands.length > 1 });
+    }
     // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
     // awaits this one, and its failure must not become an unhandled rejection.
     reply.catch(() => {});
-    inFlight.push({ slice, reply });
+    inFlight.push({ slice, reply, bulk });
   };
-  while (!cursor.done) {
-    while (inFlight.length < MAX_IN_FLIGHT) {
-      const slice = cursor.next();
-      if (slice === undefined) break;
-      send(slice);
+  // A page planned while bulk reads are out waits for them (see `bulk`).
+  let parked: Slice | undefined;
+  try {
+    while (!cursor.done) {
+      while (inFlight.length < maxInFlight) {
+        const slice = parked ?? cursor.next();
+        if (slice === undefined) break;
+        if (connection !== undefined && slice.kind === "page" && inFlight.length > 0) {
+          parked = slice;
+          break;
+        }
+        parked = undefined;
+        send(slice);
+      }
+      const { slice, reply, bulk } = inFlight.shift() as (typeof inFlight)[number];
+      const answer = await reply;
+      const value = replyValue(answer[0], read.operation);
+      if (bulk) {
+        // Its members went to `pairs` as they arrived; the cursor needs only their count.
+        const count = value === WRONG_TYPE ? 0 : (value as number);
+        cursor.acceptCount(slice, count);
+        stats.members += count;
+        stats.largestReply = Math.max(stats.largestReply, count);
+        continue;
+      }
+      const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
+      if (slice.kind === "page") tailReplies = planReplies(tail, answer.slice(1));
+      deliver(cursor.accept(slice, members));
     }
-    const { slice, reply } = inFlight.shift() as (typeof inFlight)[number];
-    const answer = await reply;
-    const value = replyValue(answer[0], read.operation);
-    const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
-    if (slice.kind === "page") tailReplies = planReplies(tail, answer.slice(1));
-    deliver(cursor.accept(slice, members));
+  } finally {
+    // A failure left bulk reads out: drop the connection, so nothing more reaches `pairs`
+    // after this read has ended (the link opens a new one for the next read).
+    if (connection !== undefined && inFlight.some((flight) => flight.bulk)) connection.close();
   }
   return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
 }
 
+/** The library's error for a failed bulk read: what ioredis's path would have thrown. */
+function bulkFailure(operation: string, error: unknown, command: RedisCommand): PoolStatsError {
+  if (error instanceof BulkConnectionError && error.tooLarge) {
+    return new CommandFailedError(
+      operation,
+      { command: command.map(String), partial: false, reason: error.message },
+      { cause: error },
+    );
+  }
+  return failureError(operation, error);
+}
+
 /** Requests in flight at once: Redis serializes the next while the client parses one. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * On the bulk connection: its replies are decoded as they arrive, so a third request
+ * keeps Redis busy while the client decodes one and the socket carries another.
+ */
+const BULK_IN_FLIGHT = 3;
 
 /** One planned read of a {@link SliceCursor}. */
 export interface Slice {
@@ -217,12 +294,20 @@ export class SliceCursor {
       this.pageOut = false;
       return this.takePage(members);
     }
+    this.acceptCount(slice, members.length / 2);
+    return members;
+  }
+
+  /**
+   * Takes the reply of a `slice` or `score` read by its member count alone (the members
+   * went elsewhere, e.g. decoded from bytes); a `page` needs its members ({@link SliceCursor.accept}).
+   */
+  acceptCount(slice: Slice, count: number): void {
     if (slice.kind === "slice") {
       // Narrow the width where shares are denser than average, rounding down.
-      const fit = Math.floor((slice.width * this.chunkSize) / Math.max(members.length / 2, 1));
+      const fit = Math.floor((slice.width * this.chunkSize) / Math.max(count, 1));
       this.width = Math.max(1, Math.min(fit, this.averageWidth));
     }
-    return members;
   }
 
   /** Takes a page: what lies below its last score is delivered; a short page ends the walk. */
