@@ -129,8 +129,8 @@ export class RespReplyParser {
       const eol = lineEnd(bytes, pos);
       if (eol < 0) return -(pos + 1);
       const count = readInteger(bytes, pos + 1, eol);
+      this.replyBytes += eol + 2 - pos;
       pos = eol + 2;
-      this.replyBytes += eol + 2;
       if (count <= 0) {
         this.finish(done, 0);
         return pos;
