@@ -27,7 +27,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
  * @internal
  */
 export function bulkEndpointOf(client: RedisClient, options: BulkConnectionOptions = {}): BulkEndpoint | undefined {
-  if (isCluster(client)) return undefined;
+  if (isCluster(client) || typeof client.options !== "object" || client.options === null) return undefined;
   const o = client.options as typeof client.options & {
     sentinels?: unknown[] | null;
     Connector?: unknown;
@@ -42,7 +42,8 @@ export function bulkEndpointOf(client: RedisClient, options: BulkConnectionOptio
     path: o.path,
     family: o.family,
     tls: o.tls,
-    username: o.username,
+    // ioredis leaves an absent username as null.
+    username: typeof o.username === "string" && o.username !== "" ? o.username : undefined,
     password: typeof o.password === "string" ? o.password : undefined,
     db: o.db ?? 0,
     keyPrefix: o.keyPrefix ?? "",
