@@ -1,7 +1,7 @@
 import { parseGoInt } from "../go/int.js";
 import { parseScore } from "../go/score.js";
 import type { ExactInt } from "./exact-sum.js";
-import { phantomSecond, type ShareSink } from "./share-window.js";
+import { phantomSecond, type ShareSink, type ShareTarget } from "./share-window.js";
 
 const COLON = 58;
 const PLUS = 43;
@@ -45,9 +45,13 @@ export class ShareReplyDecoder {
   private hashes: number[] = [];
   private strings: string[] = [];
 
+  /** Per interned login, its sink's target in the current read (see `ShareSink.target`). */
+  private targets: (ShareTarget | undefined)[] = [];
+
   /** Points the decoder at `sink` (a window's sink for one read); returns itself. */
   into(sink: ShareSink): this {
     this.sink = sink;
+    this.targets = []; // targets are valid for one read
     return this;
   }
 
@@ -99,7 +103,18 @@ export class ShareReplyDecoder {
       hash = Math.imul(hash ^ byte, 0x01000193);
       loginEnd++;
     }
-    sink.share(this.intern(bytes, loginStart, loginEnd, hash | 0), second, diff);
+    const entry = this.intern(bytes, loginStart, loginEnd, hash | 0);
+    if (sink.target === undefined) {
+      sink.share(this.strings[entry] as string, second, diff);
+      return;
+    }
+    // The login's series, resolved once per read: no map lookup per share.
+    let target = this.targets[entry];
+    if (target === undefined) {
+      target = sink.target(this.strings[entry] as string);
+      this.targets[entry] = target;
+    }
+    target.add(second, diff);
   }
 
   /** The difficulty in `[start, end)` (Go's `ParseInt` syntax), or `undefined` when it is not an integer. */
@@ -142,8 +157,8 @@ export class ShareReplyDecoder {
     return result;
   }
 
-  /** The one string for the login bytes `[start, end)` of hash `hash`. */
-  private intern(bytes: Uint8Array, start: number, end: number, hash: number): string {
+  /** The entry of the login bytes `[start, end)` of hash `hash` (made when new). */
+  private intern(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
     const mask = this.slots.length - 1;
     let slot = hash & mask;
@@ -160,14 +175,14 @@ export class ShareReplyDecoder {
             break;
           }
         }
-        if (same) return this.strings[entry] as string;
+        if (same) return entry;
       }
       slot = (slot + 1) & mask;
     }
     return this.add(bytes, start, end, hash, slot);
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): string {
+  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     if (this.strings.length >= MAX_LOGINS) {
       this.reset();
       return this.intern(bytes, start, end, hash);
@@ -188,7 +203,7 @@ export class ShareReplyDecoder {
     this.arenaUsed += length;
     this.slots[slot] = entry;
     if (this.strings.length * 2 > this.slots.length) this.rehash();
-    return text;
+    return entry;
   }
 
   private rehash(): void {
@@ -203,6 +218,7 @@ export class ShareReplyDecoder {
   }
 
   private reset(): void {
+    this.targets = [];
     this.slots = new Int32Array(1 << 12).fill(-1);
     this.arenaUsed = 0;
     this.starts = [];
