@@ -39,6 +39,11 @@ const PLUS = 43;
 const COLON = 58;
 /** A header line (`*123\r\n`, `$45\r\n`) is never longer than this. */
 const MAX_HEADER = 24;
+/**
+ * Bytes of the next chunk joined to an element cut by the previous one, beyond what it is
+ * known to need (a score and its headers; replies of the bulk connection are small).
+ */
+const JOIN_SLACK = 256;
 /** Nesting accepted in a plain value reply (the bulk connection sends no command that nests). */
 const MAX_DEPTH = 4;
 
@@ -61,6 +66,8 @@ export class RespReplyParser {
   private pairsSeen = 0;
   /** Bytes of the current reply consumed so far (for the bound). */
   private replyBytes = 0;
+  /** At least how many bytes the kept incomplete element needs (0 when unknown). */
+  private needed = 0;
 
   constructor(private readonly maxReplyBytes: number) {}
 
@@ -75,35 +82,55 @@ export class RespReplyParser {
    * Returns the replies completed, in order.
    */
   feed(chunk: Uint8Array, expected: (index: number) => ExpectedReply | undefined): ParsedReply[] {
-    let bytes = chunk;
-    if (this.carry !== undefined) {
-      const joined = new Uint8Array(this.carry.length + chunk.length);
-      joined.set(this.carry, 0);
-      joined.set(chunk, this.carry.length);
-      bytes = joined;
-      this.carry = undefined;
-    }
     const done: ParsedReply[] = [];
+    let bytes = chunk;
     let pos = 0;
+    const carry = this.carry;
+    if (carry !== undefined) {
+      this.carry = undefined;
+      // Finish the element cut by the previous chunk in a small joined buffer, then go on
+      // in `chunk` itself: no copy of every chunk.
+      const take = Math.min(chunk.length, this.needed + JOIN_SLACK);
+      const head = join(carry, chunk.subarray(0, take));
+      const stop = this.parse(head, 0, expected, done);
+      if (stop >= carry.length) pos = stop - carry.length;
+      else if (take === chunk.length) return this.keep(head, stop, done);
+      else {
+        bytes = join(head.subarray(stop), chunk.subarray(take)); // longer than guessed: rare
+      }
+    }
+    const stop = this.parse(bytes, pos, expected, done);
+    return stop < bytes.length ? this.keep(bytes, stop, done) : done;
+  }
+
+  /** Parses replies from `pos`; returns where it stopped: the end, or the start of an incomplete element. */
+  private parse(
+    bytes: Uint8Array,
+    pos: number,
+    expected: (index: number) => ExpectedReply | undefined,
+    done: ParsedReply[],
+  ): number {
     while (pos < bytes.length) {
       const reply = expected(done.length);
       if (reply === undefined) throw new RespProtocolError("bytes from Redis with no request waiting");
       const end = reply.pairs === undefined ? this.value(bytes, pos, done) : this.pairs(bytes, pos, reply.pairs, done);
-      if (end < 0) {
-        // Incomplete: keep this reply's unread part for the next chunk.
-        pos = -end - 1;
-        this.carry = bytes.slice(pos);
-        if (this.replyBytes + this.carry.length > this.maxReplyBytes) this.tooLarge();
-        return done;
-      }
+      if (end < 0) return -end - 1;
       pos = end;
     }
+    return pos;
+  }
+
+  /** Keeps `bytes[from…]`, an incomplete element, for the next chunk (a copy, bounded). */
+  private keep(bytes: Uint8Array, from: number, done: ParsedReply[]): ParsedReply[] {
+    this.carry = Uint8Array.prototype.slice.call(bytes, from);
+    if (this.replyBytes + this.carry.length > this.maxReplyBytes) this.tooLarge();
     return done;
   }
 
   /** Forgets any partial reply (after the connection was dropped). */
   reset(): void {
     this.carry = undefined;
+    this.needed = 0;
     this.remaining = -1;
     this.pairsSeen = 0;
     this.replyBytes = 0;
@@ -127,7 +154,10 @@ export class RespReplyParser {
         return end;
       }
       const eol = lineEnd(bytes, pos);
-      if (eol < 0) return -(pos + 1);
+      if (eol < 0) {
+        this.needed = 0;
+        return -(pos + 1);
+      }
       const count = readInteger(bytes, pos + 1, eol);
       this.replyBytes += eol + 2 - pos;
       pos = eol + 2;
@@ -142,7 +172,10 @@ export class RespReplyParser {
     const length = bytes.length;
     while (this.remaining > 0) {
       // One pair: `$m\r\n<member>\r\n$s\r\n<score>\r\n`, read only when all of it is here.
-      if (pos >= length) return -(pos + 1);
+      if (pos >= length) {
+        this.needed = 0;
+        return -(pos + 1);
+      }
       if (bytes[pos] !== DOLLAR) throw new RespProtocolError("a WITHSCORES element that is not a bulk string");
       let p = pos + 1;
       let memberLength = 0;
@@ -191,6 +224,7 @@ export class RespReplyParser {
   /** An incomplete pair at `pos` that needs at least `needed` bytes: bounded before it is kept. */
   private short(pos: number, needed: number): number {
     if (this.replyBytes + needed > this.maxReplyBytes) this.tooLarge();
+    this.needed = needed;
     return -(pos + 1);
   }
 
@@ -205,6 +239,7 @@ export class RespReplyParser {
   private value(bytes: Uint8Array, pos: number, done: ParsedReply[]): number {
     const parsed = parseValue(bytes, pos, 0, this.maxReplyBytes);
     if (parsed === undefined) {
+      this.needed = 0;
       if (bytes.length - pos > this.maxReplyBytes) this.tooLarge();
       return -(pos + 1);
     }
@@ -216,6 +251,14 @@ export class RespReplyParser {
   private tooLarge(): never {
     throw new ReplyTooLargeError(`a reply larger than ${this.maxReplyBytes} bytes`);
   }
+}
+
+/** `a` then `b` in one new Buffer (one array type for the sinks' hot loops, as the socket's chunks). */
+function join(a: Uint8Array, b: Uint8Array): Buffer {
+  const joined = Buffer.allocUnsafe(a.length + b.length);
+  joined.set(a, 0);
+  joined.set(b, a.length);
+  return joined;
 }
 
 /** A plain RESP2 value from `pos`, or `undefined` when incomplete. Error replies become `Error`s. */
