@@ -36,6 +36,8 @@ export class ShareReplyDecoder {
   private diffBytes = new Uint8Array(32);
   private diffLength = -1;
   private diffValue: ExactInt = 0;
+  /** The length of the last login scanned: the first guess for the next. */
+  private loginLength = 0;
   // Interned logins: open addressing on a hash of the bytes; bytes kept in one arena.
   private slots = new Int32Array(1 << 12).fill(-1);
   private arena = new Uint8Array(1 << 16);
@@ -44,6 +46,9 @@ export class ShareReplyDecoder {
   private lengths: number[] = [];
   private hashes: number[] = [];
   private strings: string[] = [];
+
+  /** @param maxLogins - logins interned before the table starts over (bounds its memory) */
+  constructor(private readonly maxLogins = MAX_LOGINS) {}
 
   /** Per interned login, its sink's target in the current read (see `ShareSink.target`). */
   private targets: (ShareTarget | undefined)[] = [];
@@ -93,17 +98,23 @@ export class ShareReplyDecoder {
       sink.malformed(second, utf8(bytes, memberStart, memberEnd), "not-an-integer");
       return;
     }
-    // The login: up to the next ':' (or the end), hashed on the way.
+    // The login: up to the next ':' (or the end). Logins of a pool mostly have one length:
+    // when a known login of the last length ends where the next ':' would be, the bytes
+    // compared equal prove it is the field (a known login holds no ':'), without a scan.
     const loginStart = cut + 1;
-    let loginEnd = loginStart;
-    let hash = 0x811c9dc5;
-    while (loginEnd < memberEnd) {
-      const byte = bytes[loginEnd] as number;
-      if (byte === COLON) break;
-      hash = Math.imul(hash ^ byte, 0x01000193);
-      loginEnd++;
+    let entry = -1;
+    const guess = loginStart + this.loginLength;
+    if (this.loginLength > 0 && guess <= memberEnd && (guess === memberEnd || bytes[guess] === COLON)) {
+      entry = this.find(bytes, loginStart, guess, sampleHash(bytes, loginStart, guess));
     }
-    const entry = this.intern(bytes, loginStart, loginEnd, hash | 0);
+    if (entry < 0) {
+      let loginEnd = loginStart;
+      while (loginEnd < memberEnd && bytes[loginEnd] !== COLON) loginEnd++;
+      const hash = sampleHash(bytes, loginStart, loginEnd);
+      entry = this.find(bytes, loginStart, loginEnd, hash);
+      if (entry < 0) entry = this.add(bytes, loginStart, loginEnd, hash);
+      this.loginLength = loginEnd - loginStart;
+    }
     if (sink.target === undefined) {
       sink.share(this.strings[entry] as string, second, diff);
       return;
@@ -157,36 +168,26 @@ export class ShareReplyDecoder {
     return result;
   }
 
-  /** The entry of the login bytes `[start, end)` of hash `hash` (made when new). */
-  private intern(bytes: Uint8Array, start: number, end: number, hash: number): number {
+  /** The entry of the login bytes `[start, end)` of hash `hash`, −1 when not interned. */
+  private find(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
     const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const entry = this.slots[slot] as number;
-      if (entry < 0) break;
-      if (this.hashes[entry] === hash && this.lengths[entry] === length) {
-        const at = this.starts[entry] as number;
-        const arena = this.arena;
-        let same = true;
-        for (let i = 0; i < length; i++) {
-          if (arena[at + i] !== bytes[start + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return entry;
-      }
-      slot = (slot + 1) & mask;
+    const slots = this.slots;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot] as number;
+      if (entry < 0) return -1;
+      if (this.hashes[entry] !== hash || this.lengths[entry] !== length) continue;
+      const at = this.starts[entry] as number;
+      const arena = this.arena;
+      let i = 0;
+      while (i < length && arena[at + i] === bytes[start + i]) i++;
+      if (i === length) return entry;
     }
-    return this.add(bytes, start, end, hash, slot);
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
-    if (this.strings.length >= MAX_LOGINS) {
-      this.reset();
-      return this.intern(bytes, start, end, hash);
-    }
+  /** Interns the login bytes `[start, end)` (not interned yet) of hash `hash`. */
+  private add(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    if (this.strings.length >= this.maxLogins) this.reset();
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + length));
@@ -201,6 +202,9 @@ export class ShareReplyDecoder {
     this.hashes.push(hash);
     this.strings.push(text);
     this.arenaUsed += length;
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while ((this.slots[slot] as number) >= 0) slot = (slot + 1) & mask;
     this.slots[slot] = entry;
     if (this.strings.length * 2 > this.slots.length) this.rehash();
     return entry;
@@ -219,6 +223,7 @@ export class ShareReplyDecoder {
 
   private reset(): void {
     this.targets = [];
+    this.loginLength = 0;
     this.slots = new Int32Array(1 << 12).fill(-1);
     this.arenaUsed = 0;
     this.starts = [];
@@ -226,6 +231,23 @@ export class ShareReplyDecoder {
     this.hashes = [];
     this.strings = [];
   }
+}
+
+/**
+ * A hash of the login bytes `[start, end)` that reads at most 16 of them: short logins
+ * whole, longer ones by their first 4 and last 12 bytes (where addresses differ) and
+ * their length. Collisions only cost a comparison: every lookup compares all bytes.
+ */
+function sampleHash(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  if (length <= 16) {
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    return hash | 0;
+  }
+  for (let i = start; i < start + 4; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  for (let i = end - 12; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return hash | 0;
 }
 
 function utf8(bytes: Uint8Array, start: number, end: number): string {

@@ -133,6 +133,11 @@ const LOGIN_BYTES: Uint8Array[] = [
   Uint8Array.from([0xc0, 0xaf]), // an overlong '/'
   Uint8Array.from([0xed, 0xa0, 0x80]), // a surrogate
   text("a\r\nb"),
+  text("0xab"), // prefixes of one another: a guessed length must not cut a longer login
+  text("0xabc"),
+  text("0xabcd"),
+  text(`0x${"ab".repeat(19)}ab`),
+  text(`0x${"ab".repeat(19)}abX`),
   text("$3\r\n"),
 ];
 
@@ -183,6 +188,17 @@ describe("ShareReplyDecoder, against ShareWindow.addReply", () => {
     for (let cut = 0; cut <= length; cut++) {
       expect(summary(viaBytes([pairs], [cut])), `cut at ${cut}`).toEqual(reference);
     }
+  });
+
+  it("starts its login table over past its bound, and still counts every share", () => {
+    const pairs: Pair[] = [];
+    for (let i = 0; i < 300; i++)
+      pairs.push([text(`2000000000:0x${(i % 50).toString(16)}:w:1`), String(1700000000 + i)]);
+    const window = new ShareWindow();
+    const decoder = new ShareReplyDecoder(7).into(window.sink(() => {}));
+    new RespReplyParser(1 << 20).feed(respOf(pairs), () => ({ pairs: decoder }));
+    expect(decoder.logins).toBeLessThanOrEqual(7);
+    expect(summary({ window, reports: [] })).toEqual(summary(viaStrings([pairs])));
   });
 
   it("interns each login once however many members and replies carry it", () => {
