@@ -67,12 +67,12 @@ export class BulkConnection {
   private readonly parser: RespReplyParser;
   private failure: BulkConnectionError | undefined;
 
-  private readonly socket: Socket;
-
-  private constructor(private readonly endpoint: BulkEndpoint) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly endpoint: BulkEndpoint,
+  ) {
     this.parser = new RespReplyParser(endpoint.maxReplyBytes);
-    const socket = connectSocket(endpoint, (chunk) => this.onData(chunk));
-    this.socket = socket;
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.fail(new BulkConnectionError(error.message, { cause: error })));
     socket.on("close", () => this.fail(new BulkConnectionError("Connection is closed.")));
     socket.on("timeout", () => {
@@ -86,8 +86,8 @@ export class BulkConnection {
    * @throws {@link BulkConnectionError} when it cannot (refused, timeout, TLS, AUTH or SELECT refused)
    */
   static async open(endpoint: BulkEndpoint): Promise<BulkConnection> {
-    const connection = new BulkConnection(endpoint);
-    const socket = connection.socket;
+    const socket = connectSocket(endpoint);
+    const connection = new BulkConnection(socket, endpoint);
     socket.setTimeout(endpoint.connectTimeoutMs);
     const handshake: RedisCommand[] = [];
     if (endpoint.password !== undefined && endpoint.password !== "") {
@@ -149,7 +149,7 @@ export class BulkConnection {
     this.fail(new BulkConnectionError("Connection is closed."));
   }
 
-  private onData(chunk: Uint8Array): void {
+  private onData(chunk: Buffer): void {
     let replies: ParsedReply[];
     try {
       replies = this.parser.feed(chunk, (index) => this.queue[index]);
@@ -178,12 +178,7 @@ export class BulkConnection {
   }
 }
 
-/**
- * The socket, its chunks going to `onChunk`. Plain TCP reads into one reused buffer
- * (`onread`): no Buffer per chunk to allocate and collect, and fewer, larger reads. The
- * parser keeps no reference to a chunk after `onChunk` returns (it copies what it keeps).
- */
-function connectSocket(endpoint: BulkEndpoint, onChunk: (chunk: Uint8Array) => void): Socket {
+function connectSocket(endpoint: BulkEndpoint): Socket {
   const base: NetConnectOpts =
     endpoint.path === undefined
       ? {
@@ -192,29 +187,11 @@ function connectSocket(endpoint: BulkEndpoint, onChunk: (chunk: Uint8Array) => v
           ...(endpoint.family === undefined ? {} : { family: endpoint.family }),
         }
       : { path: endpoint.path };
-  let socket: Socket;
-  if (endpoint.tls === undefined) {
-    const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-    socket = netConnect({
-      ...base,
-      onread: {
-        buffer,
-        callback: (bytes: number, into: Uint8Array) => {
-          onChunk(into.subarray(0, bytes));
-          return true;
-        },
-      },
-    } as NetConnectOpts);
-  } else {
-    socket = tlsConnect({ ...endpoint.tls, ...base } as ConnectionOptions);
-    socket.on("data", onChunk);
-  }
+  const socket =
+    endpoint.tls === undefined ? netConnect(base) : tlsConnect({ ...endpoint.tls, ...base } as ConnectionOptions);
   socket.setNoDelay(true);
   return socket;
 }
-
-/** The reused read buffer of a plain TCP bulk connection. */
-const READ_BUFFER_BYTES = 256 * 1024;
 
 /** `command` as a RESP array of bulk strings; its first argument (the key) gets `keyPrefix`. */
 export function encodeCommand(command: RedisCommand, keyPrefix: string): Buffer {
