@@ -20,6 +20,8 @@ export interface Job {
   readonly nowMs: number;
   /** Seconds between collections in steady state (the pool's statsCollectInterval). */
   readonly intervalS: number;
+  /** Whether the incremental backend may use its bulk connection (`bulkConnection`). */
+  readonly bulk: boolean;
 }
 
 export interface Sample {
@@ -95,7 +97,12 @@ async function main(): Promise<void> {
   let nowMs = job.nowMs;
   const options = { prefix: job.prefix, now: () => nowMs };
   const backendFor = (strategy: Job["strategy"]) =>
-    strategy === "original" ? new OriginalMethodBackend(redis, options) : new RedisStatsBackend(redis, options);
+    strategy === "original"
+      ? new OriginalMethodBackend(redis, options)
+      : new RedisStatsBackend(redis, { ...options, bulkConnection: job.bulk });
+  const close = (backend: ReturnType<typeof backendFor>): void => {
+    if (backend instanceof RedisStatsBackend) backend.close();
+  };
   const samples: Sample[] = [];
   gc();
   const baseRss = process.memoryUsage().rss;
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < job.runs; run++) {
       const backend = backendFor(job.strategy); // a new backend: nothing held yet
       samples.push(await measure(redis, () => backend.collectStats("30m", 50, 30)));
+      close(backend);
     }
   } else {
     const backend = backendFor(job.strategy);
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
       // Not timed: the same snapshot recomputed in full must be byte-identical.
       const fresh = backendFor("incremental");
       const full = await fresh.collectStats(fresh.hashrateWindow("30m"), 50, 30);
+      close(fresh);
       const identical =
         toGoJson(poolStatsToGo(result as Parameters<typeof poolStatsToGo>[0])) === toGoJson(poolStatsToGo(full));
       samples.push({ ...sample, identical });
