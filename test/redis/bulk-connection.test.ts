@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RedisOptions as IoredisOptions, Redis } from "ioredis";
+import { Cluster, type RedisOptions as IoredisOptions, Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { RedisStatsBackend } from "../../src/backend/redis-stats-backend.js";
 import { poolStatsToGo } from "../../src/entries/json.js";
@@ -162,6 +162,15 @@ describe("the bulk connection", () => {
   it("is not made for a Cluster, Sentinel or a custom Connector, nor when opted out", () => {
     const lazy = (options: RedisOptions) => new Redis({ lazyConnect: true, ...options });
     expect(bulkEndpointOf(lazy({ sentinels: [{ host: "127.0.0.1", port: 1 }], name: "m" }))).toBeUndefined();
+    const cluster = new Cluster([{ host: "127.0.0.1", port: 1 }], { lazyConnect: true });
+    expect(bulkEndpointOf(cluster)).toBeUndefined();
+    cluster.disconnect();
+    // Any Connector of the host's own (e.g. a tunnel): the bulk connection cannot know where it goes.
+    const custom = lazy({ host: "127.0.0.1", Connector: class {} as never });
+    expect(bulkEndpointOf(custom)).toBeUndefined();
+    custom.disconnect();
+    const optedOut = new RedisStatsBackend(lazy({ host: "127.0.0.1" }), { prefix: "x", bulkConnection: false });
+    expect((optedOut as unknown as { bulk: unknown }).bulk).toBeUndefined();
     const client = lazy({ host: "127.0.0.1", port: 1234, db: 2, username: "u", password: "p", connectTimeout: 700 });
     expect(bulkEndpointOf(client)).toMatchObject({
       host: "127.0.0.1",
