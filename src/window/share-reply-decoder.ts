@@ -86,6 +86,15 @@ export class ShareReplyDecoder {
       }
       second = parsed;
     }
+    this.member(bytes, memberStart, memberEnd, second);
+  }
+
+  /**
+   * One member whose integer score (the original's `int64(score)`) is known: read from
+   * a range of one second without `WITHSCORES`.
+   */
+  member(bytes: Uint8Array, memberStart: number, memberEnd: number, second: number): void {
+    const sink = this.sink as ShareSink;
     // The difficulty field ends at the first ':'.
     let cut = memberStart;
     while (cut < memberEnd && bytes[cut] !== COLON) cut++;

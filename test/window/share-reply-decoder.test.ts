@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseScore } from "../../src/go/score.js";
 import type { MalformedReason } from "../../src/model/malformed.js";
 import { RespReplyParser } from "../../src/redis/resp-reply-parser.js";
 import { ShareReplyDecoder } from "../../src/window/share-reply-decoder.js";
@@ -173,6 +174,26 @@ describe("ShareReplyDecoder, against ShareWindow.addReply", () => {
         expect(summary(viaBytes(batch, cuts))).toEqual(summary(viaStrings(batch)));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it("gives the same through member() with the integer score known (reads of one second)", () => {
+    fc.assert(
+      fc.property(replies, (batch) => {
+        const window = new ShareWindow();
+        const reports: [string, MalformedReason][] = [];
+        const decoder = new ShareReplyDecoder().into(window.sink((member, reason) => reports.push([member, reason])));
+        for (const pairs of batch) {
+          for (const [member, score] of pairs) {
+            const second = parseScore(score);
+            const bytes = Buffer.concat([Buffer.from("xx"), member, Buffer.from(score)]); // not at offset 0
+            if (second === undefined) decoder.pair(bytes, 2, 2 + member.length, 2 + member.length, bytes.length);
+            else decoder.member(bytes, 2, 2 + member.length, second);
+          }
+        }
+        expect(summary({ window, reports })).toEqual(summary(viaStrings(batch)));
+      }),
+      { numRuns: 500 },
     );
   });
 
