@@ -159,7 +159,7 @@ export class HashrateWindowReader implements HashrateWindow {
         onChunk: (chunk) => this.shares.addReply(chunk, onMalformed),
         ...(this.source.bulk === undefined
           ? {}
-          : { bulk: { link: this.source.bulk, pairs: this.decoder.into(this.shares.sink(onMalformed)) } }),
+          : { bulk: { link: this.source.bulk, sink: this.decoder.into(this.shares.sink(onMalformed)) } }),
         operation,
         atomic,
       });

@@ -1,7 +1,7 @@
 import { type NetConnectOpts, connect as netConnect, type Socket } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import type { CommandReply, RedisCommand } from "./client.js";
-import { type ParsedReply, RespReplyParser, type WithScoresPairSink } from "./resp-reply-parser.js";
+import { type ExpectedReply, type ParsedReply, RespReplyParser } from "./resp-reply-parser.js";
 
 /**
  * Where and how the bulk connection connects: what the host's ioredis `Redis` was given
@@ -44,8 +44,7 @@ export class BulkConnectionError extends Error {
   }
 }
 
-interface Pending {
-  readonly pairs: WithScoresPairSink | undefined;
+interface Pending extends ExpectedReply {
   readonly resolve: (reply: CommandReply) => void;
   readonly reject: (error: BulkConnectionError) => void;
 }
@@ -101,7 +100,7 @@ export class BulkConnection {
     handshake.push(["ping"]);
     try {
       // Written at once (pipelined); the socket buffers them until it is connected.
-      const replies = await Promise.all(handshake.map((command) => connection.send(command, undefined, false)));
+      const replies = await Promise.all(handshake.map((command) => connection.send(command, {}, false)));
       const refused = replies.find((reply): reply is Extract<CommandReply, { ok: false }> => !reply.ok);
       if (refused !== undefined) throw new BulkConnectionError(refused.error.message, { cause: refused.error });
     } catch (error) {
@@ -125,12 +124,12 @@ export class BulkConnection {
 
   /**
    * Sends `command` (its key prefixed as ioredis would: give `keyed` false for keyless
-   * commands). With `pairs`, the reply must be a `WITHSCORES` array: its pairs go to
-   * `pairs` as they arrive and the reply's value is their count. A Redis error reply
-   * (`WRONGTYPE`) resolves as `{ ok: false }`.
+   * commands). With `expect.pairs`, the reply must be a `WITHSCORES` array: its pairs go
+   * to `pairs` as they arrive and the reply's value is their count; with `expect.members`,
+   * an array of members, likewise. A Redis error reply (`WRONGTYPE`) resolves as `{ ok: false }`.
    * @throws {@link BulkConnectionError} (rejects) when the connection fails before the reply is complete
    */
-  send(command: RedisCommand, pairs?: WithScoresPairSink, keyed = true): Promise<CommandReply> {
+  send(command: RedisCommand, expect: ExpectedReply = {}, keyed = true): Promise<CommandReply> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<CommandReply>((resolve, reject) => {
       if (this.queue.length === 0) {
@@ -139,9 +138,19 @@ export class BulkConnection {
           this.socket.setTimeout(this.endpoint.replyTimeoutMs);
         }
       }
-      this.queue.push({ pairs, resolve, reject });
+      this.queue.push({ pairs: expect.pairs, members: expect.members, resolve, reject });
       this.socket.write(encodeCommand(command, keyed ? this.endpoint.keyPrefix : ""));
     });
+  }
+
+  /** Buffers the writes of `send` calls made in `sends`, to write them at once (one syscall). */
+  batch(sends: () => void): void {
+    this.socket.cork();
+    try {
+      sends();
+    } finally {
+      this.socket.uncork();
+    }
   }
 
   /** Ends the connection (QUIT is not needed: Redis drops a closed client). Waiting requests reject. */

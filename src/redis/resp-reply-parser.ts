@@ -15,6 +15,14 @@ export interface WithScoresPairSink {
   pair(bytes: Uint8Array, memberStart: number, memberEnd: number, scoreStart: number, scoreEnd: number): void;
 }
 
+/**
+ * Receives the members of a reply without scores (`ZRANGE … BYSCORE` without
+ * `WITHSCORES`) as byte ranges of `bytes`, valid only during the call.
+ */
+export interface MemberSink {
+  member(bytes: Uint8Array, start: number, end: number): void;
+}
+
 /** What one reply came to: a value (or the count of pairs handed over), or Redis's error reply. */
 export type ParsedReply =
   | { readonly ok: true; readonly value: unknown }
@@ -47,9 +55,13 @@ const JOIN_SLACK = 256;
 /** Nesting accepted in a plain value reply (the bulk connection sends no command that nests). */
 const MAX_DEPTH = 4;
 
-/** One reply the parser waits for: pairs handed to `pairs`, or a plain value when absent. */
+/**
+ * One reply the parser waits for: a `WITHSCORES` array whose pairs go to `pairs`, an
+ * array of members that go to `members`, or (neither) a plain value.
+ */
 export interface ExpectedReply {
-  readonly pairs: WithScoresPairSink | undefined;
+  readonly pairs?: WithScoresPairSink | undefined;
+  readonly members?: MemberSink | undefined;
 }
 
 /**
@@ -113,7 +125,10 @@ export class RespReplyParser {
     while (pos < bytes.length) {
       const reply = expected(done.length);
       if (reply === undefined) throw new RespProtocolError("bytes from Redis with no request waiting");
-      const end = reply.pairs === undefined ? this.value(bytes, pos, done) : this.pairs(bytes, pos, reply.pairs, done);
+      const end =
+        reply.pairs === undefined && reply.members === undefined
+          ? this.value(bytes, pos, done)
+          : this.array(bytes, pos, reply, done);
       if (end < 0) return -end - 1;
       pos = end;
     }
@@ -137,10 +152,10 @@ export class RespReplyParser {
   }
 
   /**
-   * Parses (the rest of) a WITHSCORES reply from `pos`. Returns the position after it, or
-   * `-(p + 1)` when it needs more bytes, `p` being where the unread part starts.
+   * Parses (the rest of) a WITHSCORES or members reply from `pos`. Returns the position
+   * after it, or `-(p + 1)` when it needs more bytes, `p` being where the unread part starts.
    */
-  private pairs(bytes: Uint8Array, pos: number, sink: WithScoresPairSink, done: ParsedReply[]): number {
+  private array(bytes: Uint8Array, pos: number, reply: ExpectedReply, done: ParsedReply[]): number {
     if (this.remaining < 0) {
       const type = bytes[pos];
       if (type !== STAR) {
@@ -148,7 +163,7 @@ export class RespReplyParser {
         const end = this.value(bytes, pos, done);
         if (end >= 0) {
           const last = done[done.length - 1] as ParsedReply;
-          if (last.ok && last.value !== null) throw new RespProtocolError("a WITHSCORES reply that is not an array");
+          if (last.ok && last.value !== null) throw new RespProtocolError("a range reply that is not an array");
           if (last.ok) done[done.length - 1] = { ok: true, value: 0 }; // nil array: no members
         }
         return end;
@@ -165,10 +180,14 @@ export class RespReplyParser {
         this.finish(done, 0);
         return pos;
       }
-      if (count % 2 !== 0) throw new RespProtocolError("a WITHSCORES reply with an odd number of elements");
+      if (reply.pairs !== undefined && count % 2 !== 0) {
+        throw new RespProtocolError("a WITHSCORES reply with an odd number of elements");
+      }
       this.remaining = count;
       this.pairsSeen = 0;
     }
+    if (reply.pairs === undefined) return this.members(bytes, pos, reply.members as MemberSink, done);
+    const sink = reply.pairs;
     const length = bytes.length;
     while (this.remaining > 0) {
       // One pair: `$m\r\n<member>\r\n$s\r\n<score>\r\n`, read only when all of it is here.
@@ -215,6 +234,41 @@ export class RespReplyParser {
       this.pairsSeen++;
       this.replyBytes += scoreEnd + 2 - pos;
       pos = scoreEnd + 2;
+    }
+    if (this.replyBytes > this.maxReplyBytes) this.tooLarge();
+    this.finish(done, this.pairsSeen);
+    return pos;
+  }
+
+  /** The elements of a members reply, one bulk string each (see {@link RespReplyParser.array}). */
+  private members(bytes: Uint8Array, pos: number, sink: MemberSink, done: ParsedReply[]): number {
+    const length = bytes.length;
+    while (this.remaining > 0) {
+      if (pos >= length) {
+        this.needed = 0;
+        return -(pos + 1);
+      }
+      if (bytes[pos] !== DOLLAR) throw new RespProtocolError("a member that is not a bulk string");
+      let p = pos + 1;
+      let memberLength = 0;
+      for (; p < length; p++) {
+        const c = bytes[p] as number;
+        if (c === CR) break;
+        if (c < 48 || c > 57) throw new RespProtocolError("a bulk string length that is not a number");
+        memberLength = memberLength * 10 + (c - 48);
+        if (p - pos > MAX_HEADER) throw new RespProtocolError("a bulk string header that does not end");
+      }
+      const memberStart = p + 2;
+      const memberEnd = memberStart + memberLength;
+      if (memberEnd + 2 > length) return this.short(pos, memberEnd - pos);
+      if (p === pos + 1 || (bytes[memberEnd] as number) !== CR) {
+        throw new RespProtocolError("a member that is not a bulk string");
+      }
+      sink.member(bytes, memberStart, memberEnd);
+      this.remaining--;
+      this.pairsSeen++;
+      this.replyBytes += memberEnd + 2 - pos;
+      pos = memberEnd + 2;
     }
     if (this.replyBytes > this.maxReplyBytes) this.tooLarge();
     this.finish(done, this.pairsSeen);

@@ -12,8 +12,7 @@ import { PoolKeys } from "../../src/keys/pool-keys.js";
 import type { MalformedEvent } from "../../src/model/malformed.js";
 import { BulkConnection } from "../../src/redis/bulk-connection.js";
 import { BulkLink, bulkEndpointOf } from "../../src/redis/bulk-link.js";
-import { readScoreRange } from "../../src/redis/range-reader.js";
-import type { WithScoresPairSink } from "../../src/redis/resp-reply-parser.js";
+import { type BulkMemberSink, readScoreRange } from "../../src/redis/range-reader.js";
 import { type RedisServerProcess, startRedisServer } from "../../src/testing/redis-server-process.js";
 import { deleteByPrefix, uniquePrefix, useRedis } from "../support/redis.js";
 import { makeTlsFiles } from "../support/tls-files.js";
@@ -117,6 +116,43 @@ describe("the bulk connection", () => {
     ]);
   });
 
+  it("reads dense seconds a second at a time without WITHSCORES, with the same results as ioredis", async () => {
+    const pool = prefix("dense");
+    const keys = new PoolKeys(pool);
+    const batch: (string | Buffer | number)[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const login = `0x${(i % 211).toString(16).padStart(40, "0")}`;
+      batch.push(NOW_S - 60 + (i % 61), `2000000000:${login}:w${i % 3}:${i}`);
+      if (batch.length >= 2000) await redis.zadd(keys.hashrate(), ...batch.splice(0));
+    }
+    // The first page (1,000 members) ends inside a second: the next read starts at a fraction.
+    for (let i = 0; i < 1200; i++) batch.push(NOW_S - 61 + (i < 600 ? 0.25 : 0.75), `2000000000:0xearly:w:${i}`);
+    // Fractions and hostile members inside the dense seconds, one on a second's boundary.
+    batch.push(NOW_S - 30.5, "2000000000:0xfraction:w:1", NOW_S - 30.999, "7:0xlate:w:1", NOW_S - 20, "no-colon");
+    batch.push(NOW_S - 10.25, Buffer.from([0x35, 0x3a, 0xff, 0x3a, 0x77]), NOW_S - 9, ":empty:w:1");
+    batch.push(NOW_S - 8, `${"9".repeat(30)}:0xhuge:w:1`, NOW_S - 7, "+3:0xsigned:w:1", NOW_S - 6, "5:0xa");
+    await redis.zadd(keys.hashrate(), ...batch);
+    const sent: string[][] = [];
+    const send = BulkConnection.prototype.send;
+    BulkConnection.prototype.send = function (this: BulkConnection, ...args: Parameters<typeof send>) {
+      sent.push(args[0].map(String));
+      return send.apply(this, args);
+    };
+    try {
+      const viaIoredis = await coldRead(redis, pool, false, 1000);
+      const viaBulk = await coldRead(redis, pool, true, 1000);
+      expect(viaBulk.json).toBe(viaIoredis.json);
+      expect(viaBulk.events).toEqual(viaIoredis.events);
+      expect(viaBulk.report?.held).toBe(viaIoredis.report?.held);
+      expect(viaBulk.report?.verified).toBe(true);
+      expect(viaBulk.report?.mode).toBe("cold"); // no repair: nothing read twice or missed
+    } finally {
+      BulkConnection.prototype.send = send;
+    }
+    const bySecond = sent.filter((command) => command[0] === "zrange" && !command.includes("WITHSCORES"));
+    expect(bySecond.length).toBeGreaterThan(30);
+  });
+
   it("is one socket per backend, opened on the first long read, reused, and ended by close()", async () => {
     const pool = prefix("life");
     await seedWindow(redis, new PoolKeys(pool), 3000, false);
@@ -194,7 +230,9 @@ describe("the bulk connection", () => {
     const endpoint = bulkEndpointOf(redis) as NonNullable<ReturnType<typeof bulkEndpointOf>>;
     const connection = await BulkConnection.open(endpoint);
     try {
-      const reply = await connection.send(["zrange", key, "0", "+inf", "BYSCORE", "WITHSCORES"], { pair: () => {} });
+      const reply = await connection.send(["zrange", key, "0", "+inf", "BYSCORE", "WITHSCORES"], {
+        pairs: { pair: () => {} },
+      });
       expect(reply.ok).toBe(false);
       expect(!reply.ok && reply.error.message).toMatch(/^WRONGTYPE/);
       expect(await connection.send(["ping"], undefined, false)).toEqual({ ok: true, value: "PONG" });
@@ -209,11 +247,10 @@ describe("the bulk connection", () => {
     await seedWindow(redis, keys, 3000, false);
     const link = new BulkLink(bulkEndpointOf(redis) as NonNullable<ReturnType<typeof bulkEndpointOf>>);
     let seen = 0;
-    const pairs: WithScoresPairSink = {
-      pair: () => {
-        if (++seen === 200) void redis.multi().del(keys.hashrate()).set(keys.hashrate(), "x").exec();
-      },
+    const count = () => {
+      if (++seen === 200) void redis.multi().del(keys.hashrate()).set(keys.hashrate(), "x").exec();
     };
+    const sink: BulkMemberSink = { pair: count, member: count };
     try {
       const result = await readScoreRange(redis, {
         key: keys.hashrate(),
@@ -221,7 +258,7 @@ describe("the bulk connection", () => {
         nowS: NOW_S,
         chunkSize: 100,
         onChunk: () => {},
-        bulk: { link, pairs },
+        bulk: { link, sink },
         operation: "test",
       });
       expect(result.members).toBeLessThan(3000);
@@ -262,7 +299,7 @@ describe("the bulk connection", () => {
       onChunk: (chunk) => {
         members += chunk.length / 2;
       },
-      bulk: { link, pairs: { pair: () => {} } },
+      bulk: { link, sink: { pair: () => {}, member: () => {} } },
       operation: "test",
     });
     expect(result.members).toBe(2000);
@@ -340,8 +377,11 @@ describe.skipIf(!inject("redisServerAvailable"))("the bulk connection on its own
       onChunk: () => {},
       bulk: {
         link,
-        pairs: {
+        sink: {
           pair: () => {
+            if (++seen === 500) act();
+          },
+          member: () => {
             if (++seen === 500) act();
           },
         },
