@@ -69,6 +69,25 @@ describe("RespReplyParser", () => {
     }
   });
 
+  it("hands the members of a reply without scores over one by one, cut at every byte", () => {
+    const members = PAIRS.map(([member]) => (Buffer.isBuffer(member) ? member : Buffer.from(member)));
+    const parts: Buffer[] = [Buffer.from(`*${members.length}\r\n`)];
+    for (const m of members) parts.push(Buffer.from(`$${m.length}\r\n`), m, Buffer.from("\r\n"));
+    const bytes = Buffer.concat([...parts, Buffer.from("*0\r\n")]);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const seen: string[] = [];
+      const sink = {
+        member: (b: Uint8Array, s: number, e: number) => seen.push(Buffer.from(b.subarray(s, e)).toString("hex")),
+      };
+      const replies = feedCut(bytes, [cut], [{ members: sink }, { members: sink }]);
+      expect(replies, `cut at ${cut}`).toEqual([
+        { ok: true, value: members.length },
+        { ok: true, value: 0 },
+      ]);
+      expect(seen, `cut at ${cut}`).toEqual(members.map((m) => m.toString("hex")));
+    }
+  });
+
   it("survives a reply fed one byte at a time, and three cuts at random places", () => {
     const bytes = withScores(PAIRS);
     const sink = collector();
