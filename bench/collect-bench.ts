@@ -6,7 +6,12 @@
  *
  * Environment: BENCH_SIZES (default "100000,1000000"), BENCH_RUNS (default 5),
  * BENCH_10M=1 (adds 10,000,000 shares from 20,000 miners: seeding takes about a minute),
- * BENCH_ACCOUNT (shares of the big account, default 1,000,000; 0 skips it).
+ * BENCH_ACCOUNT (shares of the big account, default 1,000,000; 0 skips it),
+ * BENCH_STRATEGIES (default "original,incremental"), BENCH_BULK ("0": the incremental
+ * backend without its bulk connection, every read through ioredis), BENCH_LAYOUT
+ * ("seeded", the default: each job's keys are seeded anew, the ZSET's nodes interleaved
+ * with the per-login keys as a live pool writes them, the layout the Go original was timed
+ * on; "copy": COPYed from one seeding, a compact ZSET Redis reads with ~0.55× the CPU).
  * Everything runs against a throwaway redis-server on 127.0.0.1 started here.
  */
 import { spawn } from "node:child_process";
@@ -32,6 +37,9 @@ const sizes = [
   ...(process.env.BENCH_10M === "1" ? [10_000_000] : []),
 ];
 const accountShareCount = Number(process.env.BENCH_ACCOUNT ?? 1_000_000);
+const strategies = (process.env.BENCH_STRATEGIES ?? "original,incremental").split(",") as Job["strategy"][];
+const bulk = process.env.BENCH_BULK !== "0";
+const layout = process.env.BENCH_LAYOUT === "copy" ? "copy" : "seeded";
 const runs = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const NOW_MS = 1_700_000_000_000;
 const INTERVAL_S = 5;
@@ -67,6 +75,16 @@ function runJob(job: Job): Promise<{ samples: Sample[]; maxRssMb: number }> {
       else reject(new Error(`benchmark job ${JSON.stringify(job)} exited with ${code}`));
     });
   });
+}
+
+/**
+ * The "work" keys for one job: seeded anew (the layout a live pool has), or with
+ * BENCH_LAYOUT=copy COPYed from "base" (faster, but a compact ZSET Redis reads cheaper).
+ */
+async function freshKeys(redis: Redis, seed: () => Promise<unknown>): Promise<void> {
+  if (layout === "copy") return clonePrefix(redis, "base", "work");
+  await deletePoolKeys(redis, new PoolKeys("work"));
+  await seed();
 }
 
 /** Copies every key of `from` to `to` inside Redis (COPY), so each job starts from the same data. */
@@ -125,7 +143,9 @@ async function main(): Promise<void> {
           50,
           30,
         );
-        const b = await new RedisStatsBackend(redis, { prefix: "work", now: () => NOW_MS }).collectStats("30m", 50, 30);
+        const incremental = new RedisStatsBackend(redis, { prefix: "work", now: () => NOW_MS, bulkConnection: bulk });
+        const b = await incremental.collectStats("30m", 50, 30);
+        incremental.close();
         const same = toGoJson(poolStatsToGo(a)) === toGoJson(poolStatsToGo(b));
         identity.push(
           `N = ${n.toLocaleString("en")}: original and incremental ${same ? "identical" : "DIFFERENT"} (${a.minersTotal} miners, hashrate ${a.hashrate} H/s)`,
@@ -133,10 +153,10 @@ async function main(): Promise<void> {
         console.log(`  ${identity[identity.length - 1]}`);
       }
       // At 10M the original's single ZRANGE would hold Redis for seconds: ours only.
-      for (const strategy of big ? (["incremental"] as const) : (["original", "incremental"] as const)) {
+      for (const strategy of big ? strategies.filter((s) => s === "incremental") : strategies) {
         for (const phase of ["cold", "steady"] as const) {
-          // Each job on a fresh copy; at 10M the copy costs more than the job, so it reads "base" itself.
-          if (!big) await clonePrefix(redis, "base", "work");
+          // Each job on fresh keys; at 10M a copy costs more than the job, so it reads "base" itself.
+          if (!big) await freshKeys(redis, () => seedPool(redis, "work", n, NOW_MS, () => {}));
           process.stderr.write(`  ${strategy} ${phase} …`);
           const result = await runJob({
             url: server.url,
@@ -147,6 +167,7 @@ async function main(): Promise<void> {
             runs: big ? Math.min(runs, 3) : runs,
             nowMs: NOW_MS,
             intervalS: INTERVAL_S,
+            bulk,
           });
           rows.push({ n, strategy, phase, ...result });
           process.stderr.write(` median ${median(result.samples.map((s) => s.ms)).toFixed(1)} ms\n`);
@@ -164,9 +185,14 @@ async function main(): Promise<void> {
         accountShares(n, NOW_MS - BIG_ACCOUNT.largeWindowS * 1000, NOW_MS),
         { chunkSize: 1000, onProgress: (written) => progress("seeding", Math.min(written, n), n) },
       );
-      for (const strategy of ["original", "incremental"] as const) {
+      for (const strategy of strategies) {
         for (const phase of ["account-cold", "account-steady"] as const) {
-          await clonePrefix(redis, "base", "work");
+          await freshKeys(redis, () =>
+            new PoolSeeder(redis, { prefix: "work" }).seedShares(
+              accountShares(n, NOW_MS - BIG_ACCOUNT.largeWindowS * 1000, NOW_MS),
+              { chunkSize: 1000 },
+            ),
+          );
           process.stderr.write(`  ${strategy} ${phase} …`);
           const result = await runJob({
             url: server.url,
@@ -177,6 +203,7 @@ async function main(): Promise<void> {
             runs,
             nowMs: NOW_MS,
             intervalS: INTERVAL_S,
+            bulk,
           });
           rows.push({ n, strategy, phase, ...result });
           process.stderr.write(` median ${median(result.samples.map((s) => s.ms)).toFixed(1)} ms\n`);
@@ -277,7 +304,7 @@ Generated by \`npm run bench\` (bench/collect-bench.ts) on ${new Date().toISOStr
 
 **Machine:** ${machine}.
 
-**Setup:** a throwaway \`redis-server\` on 127.0.0.1, seeded through \`PoolSeeder\` with N
+**Setup** (${layout === "seeded" ? "each job's keys seeded anew, the ZSET interleaved with the per-login keys as a live pool writes them" : "BENCH_LAYOUT=copy: each job's keys COPYed from one seeding, a compact ZSET"}${bulk ? "" : "; BENCH_BULK=0: no bulk connection"}): a throwaway \`redis-server\` on 127.0.0.1, seeded through \`PoolSeeder\` with N
 shares spread evenly over the 30-minute window, from 2,000 miners × 5 workers (20,000
 miners at 10,000,000 shares), plus 60 blocks and 300 payments; and one big account, a
 miner with ${BIG_ACCOUNT.rigs.toLocaleString("en")} rigs and ${accountShareCount.toLocaleString("en")} shares in its 3 h large window. Each job runs in its own

@@ -21,6 +21,8 @@ export interface Job {
   readonly nowMs: number;
   /** Seconds between collections in steady state (the pool's statsCollectInterval). */
   readonly intervalS: number;
+  /** Whether the incremental backend may use its bulk connection (`bulkConnection`). */
+  readonly bulk: boolean;
 }
 
 export interface Sample {
@@ -134,8 +136,15 @@ async function main(): Promise<void> {
   await redis.config("SET", "slowlog-max-len", "100000");
   let nowMs = job.nowMs;
   const options = { prefix: job.prefix, now: () => nowMs };
-  const backendFor = (strategy: Job["strategy"]) =>
-    strategy === "original" ? new OriginalMethodBackend(redis, options) : new RedisStatsBackend(redis, options);
+  const backends: RedisStatsBackend[] = [];
+  const backendFor = (strategy: Job["strategy"]) => {
+    const backend =
+      strategy === "original"
+        ? new OriginalMethodBackend(redis, options)
+        : new RedisStatsBackend(redis, { ...options, bulkConnection: job.bulk });
+    backends.push(backend);
+    return backend;
+  };
   const samples: Sample[] = [];
   gc();
   const baseRss = process.memoryUsage().rss;
@@ -214,6 +223,7 @@ async function main(): Promise<void> {
     }
   }
   const maxRssMb = (process.resourceUsage().maxRSS * 1024 - baseRss) / 2 ** 20;
+  for (const backend of backends) backend.close(); // their bulk connections
   await redis.config("SET", "slowlog-log-slower-than", "10000");
   redis.disconnect();
   process.stdout.write(`${JSON.stringify({ samples, maxRssMb })}\n`);

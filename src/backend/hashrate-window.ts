@@ -8,10 +8,12 @@ import type {
   HashrateWindowOptions,
 } from "../model/hashrate.js";
 import type { MalformedSink } from "../model/malformed.js";
+import type { BulkLink } from "../redis/bulk-link.js";
 import type { RedisClient, RedisCommand } from "../redis/client.js";
 import type { CommandPlan, PlanReplies } from "../redis/plan.js";
-import { readScoreRange } from "../redis/range-reader.js";
+import { type BulkRangeRead, readScoreRange } from "../redis/range-reader.js";
 import type { Seconds } from "../time/units.js";
+import { ShareReplyDecoder } from "../window/share-reply-decoder.js";
 import { ShareWindow } from "../window/share-window.js";
 
 /** {@link HashrateWindowOptions} with every default applied. @internal */
@@ -76,6 +78,8 @@ export interface HashrateWindowSource {
   /** MULTI per round trip, or plain pipelines (for replica reads); see `atomicReads`. */
   readonly atomic: boolean;
   readonly options: ResolvedHashrateWindowOptions;
+  /** The backend's bulk connection for the middle of long reads, if it has one. */
+  readonly bulk?: BulkLink | undefined;
 }
 
 /** A score range `[from, to)` to read again and replace. */
@@ -116,6 +120,8 @@ interface Verification {
  */
 export class HashrateWindowReader implements HashrateWindow {
   private readonly shares = new ShareWindow();
+  /** Decodes the bulk connection's replies from bytes into `shares`. */
+  private readonly decoder = new ShareReplyDecoder();
   private lastNowS: number | undefined;
   /** The previous read's tail start: the held part below it is settled, what the sweep re-reads. */
   private settledTo = 0;
@@ -231,6 +237,7 @@ export class HashrateWindowReader implements HashrateWindow {
           nowS,
           chunkSize: options.tailChunkSize,
           onChunk: (chunk) => part.addReply(chunk, onMalformed),
+          ...this.bulkInto(part, onMalformed),
           operation,
           atomic: this.source.atomic,
         });
@@ -247,6 +254,7 @@ export class HashrateWindowReader implements HashrateWindow {
         head: attempt === 0 ? head : ({} as H),
         tail: verificationPlan(this.source.key, cutoff, tailFrom, buckets),
         onChunk: addChunk,
+        ...this.bulkInto(this.shares, onMalformed),
         operation,
         atomic: this.source.atomic,
       });
@@ -295,6 +303,12 @@ export class HashrateWindowReader implements HashrateWindow {
       head: headReplies as PlanReplies<H>,
       report: this.report,
     };
+  }
+
+  /** The bulk path of a read into `window` (this one, or a fork for a slice read again), if there is one. */
+  private bulkInto(window: ShareWindow, onMalformed: MalformedSink): { bulk?: BulkRangeRead } {
+    const link = this.source.bulk;
+    return link === undefined ? {} : { bulk: { link, sink: this.decoder.into(window.sink(onMalformed)) } };
   }
 
   /** Compares the counts Redis gave with the ones held. */
@@ -371,6 +385,7 @@ export class HashrateWindowReader implements HashrateWindow {
           nowS,
           chunkSize: tailChunkSize,
           onChunk: (chunk) => part.addReply(chunk, onMalformed),
+          ...this.bulkInto(part, onMalformed),
           operation: "verifyWindow",
           atomic: this.source.atomic,
         });

@@ -15,6 +15,7 @@ import type { AccountWindow, HashrateReadReport, HashrateWindow, HashrateWindowO
 import type { MalformedEvent } from "../model/malformed.js";
 import type { LuckStats, MinerStats, NodeStates, PoolStats, PurgeResult, WorkersStats } from "../model/results.js";
 import type { StatsBackend } from "../model/seams.js";
+import { BULK_DEFAULTS, type BulkConnectionOptions, BulkLink, bulkEndpointOf } from "../redis/bulk-link.js";
 import type { RedisClient } from "../redis/client.js";
 import { sendOne, sendPlan } from "../redis/exec.js";
 import { whenClientReady } from "../redis/ready.js";
@@ -72,6 +73,20 @@ export interface RedisStatsBackendOptions {
   readonly atomicReads?: boolean;
   /** Tuning of the chart stores made by {@link RedisStatsBackend.chartStore}. */
   readonly charts?: ChartStoreOptions;
+  /**
+   * Whether long window reads (a cold start, a resync) read their middle slices over a
+   * second connection of the backend's own: plain RESP2, its replies decoded straight
+   * from bytes, three requests in flight. About twice as fast as ioredis for a million
+   * shares, with the same results and the same errors. It is opened from the client's own
+   * options (host, port or path, TLS, username, password, db, keyPrefix, connectTimeout;
+   * commandTimeout, else connectTimeout, bounds the silence while a reply is awaited) on
+   * the first read that needs it, its socket is unref'd while idle, and
+   * {@link RedisStatsBackend.close} ends it. A `Cluster`, Sentinel or a custom
+   * `Connector` keeps every read on ioredis, as does `false`; when it cannot be opened a
+   * read uses ioredis and the next one tries again.
+   * @defaultValue true
+   */
+  readonly bulkConnection?: boolean | BulkConnectionOptions;
 }
 
 /**
@@ -114,6 +129,8 @@ export class RedisStatsBackend implements StatsBackend {
   /** The window `collectStats` keeps when it is called with a duration. */
   private ownWindow: HashrateWindowReader | undefined;
   private latestRead: HashrateReadReport | undefined;
+  /** The bulk connection (`bulkConnection`), `undefined` when off or not possible. */
+  private readonly bulk: BulkLink | undefined;
 
   constructor(redis: RedisClient, options: RedisStatsBackendOptions) {
     this.redis = redis;
@@ -126,6 +143,16 @@ export class RedisStatsBackend implements StatsBackend {
     this.windowOptions = resolveHashrateWindowOptions(options.hashrate);
     this.atomic = booleanOption("atomicReads", options.atomicReads ?? true);
     this.chartOptions = resolveChartStoreOptions(options.charts);
+    this.bulk = bulkLinkOf(redis, options.bulkConnection ?? true);
+  }
+
+  /**
+   * Ends what the backend owns: its bulk connection (see `bulkConnection`), if one is
+   * open. The host's ioredis client is the host's to close. Reads after this still work,
+   * through ioredis alone.
+   */
+  close(): void {
+    this.bulk?.close();
   }
 
   /** How the latest `collectStats` read its window (of any window of this backend). */
@@ -171,6 +198,7 @@ export class RedisStatsBackend implements StatsBackend {
       key: this.keys.minerHashrate(checkedLogin),
       atomic: this.atomic,
       options: this.windowOptions,
+      bulk: this.bulk,
     };
     return new AccountWindowReader(
       source,
@@ -344,7 +372,13 @@ export class RedisStatsBackend implements StatsBackend {
   }
 
   private newWindow(windowS: Seconds): HashrateWindowReader {
-    const source = { client: this.redis, key: this.keys.hashrate(), atomic: this.atomic, options: this.windowOptions };
+    const source = {
+      client: this.redis,
+      key: this.keys.hashrate(),
+      atomic: this.atomic,
+      options: this.windowOptions,
+      bulk: this.bulk,
+    };
     return new HashrateWindowReader(source, windowS);
   }
 
@@ -374,4 +408,18 @@ export class RedisStatsBackend implements StatsBackend {
     if (this.ownWindow?.windowSeconds !== windowS) this.ownWindow = this.newWindow(windowS);
     return this.ownWindow;
   }
+}
+
+/** The bulk link `option` asks for, if the client allows one. */
+function bulkLinkOf(redis: RedisClient, option: boolean | BulkConnectionOptions): BulkLink | undefined {
+  if (option === false) return undefined;
+  if (option !== true && (typeof option !== "object" || option === null)) {
+    throw new InvalidArgumentError("bulkConnection", "must be a boolean or an object");
+  }
+  const maxReplyBytes =
+    option === true ? BULK_DEFAULTS.maxReplyBytes : (option.maxReplyBytes ?? BULK_DEFAULTS.maxReplyBytes);
+  const endpoint = bulkEndpointOf(redis, {
+    maxReplyBytes: positiveInteger("bulkConnection.maxReplyBytes", maxReplyBytes),
+  });
+  return endpoint === undefined ? undefined : new BulkLink(endpoint);
 }

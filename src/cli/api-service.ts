@@ -56,6 +56,8 @@ export class ApiService {
     readonly url: string | undefined,
     /** `http://host:port/metrics`, or `undefined` without metrics. */
     readonly metricsUrl: string | undefined,
+    /** The backend, whose own bulk connection `stop()` ends. */
+    private readonly backend: RedisStatsBackend,
   ) {}
 
   /** Builds the cache and listens; rejects with a {@link CliError} (a bad config, a port in use, no prom-client). */
@@ -109,7 +111,7 @@ export class ApiService {
         const server = plainServer(withMetrics(notFound, metrics));
         metricsUrl = `${await listen(servers, server, ownMetrics, log, "Metrics")}/metrics`;
       }
-      return new ApiService(cache, link, servers, purgeOnly ? undefined : url, metricsUrl);
+      return new ApiService(cache, link, servers, purgeOnly ? undefined : url, metricsUrl, backend);
     } catch (error) {
       await Promise.all(servers.map(close));
       throw error;
@@ -132,13 +134,15 @@ export class ApiService {
    * accepting connections, ends the event streams and lets requests in flight finish
    * (closing idle keep-alive connections at once, and the rest after a grace period). No
    * request waits on a hung Redis for more than the server's bounds, and the cache's stop
-   * is bounded too, so this takes about a second plus the responses in flight. The Redis
-   * connection is the caller's to close afterwards.
+   * is bounded too, so this takes about a second plus the responses in flight. The
+   * backend's bulk connection is ended; the Redis connection is the caller's to close
+   * afterwards.
    */
   async stop(): Promise<void> {
     const cacheStopped = this.cache.stop();
     await Promise.all(this.servers.map(close));
     await cacheStopped;
+    this.backend.close();
   }
 }
 

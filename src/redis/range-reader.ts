@@ -1,9 +1,35 @@
 import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.js";
-import { formatScoreBound, redisScore } from "../go/score.js";
+import { CommandFailedError } from "../errors/command-failed-error.js";
+import type { PoolStatsError } from "../errors/pool-stats-error.js";
+import { formatScoreBound, parseScore, redisScore } from "../go/score.js";
+import { BulkConnectionError } from "./bulk-connection.js";
+import type { BulkLink } from "./bulk-link.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 import { sendBatch } from "./exec.js";
 import { failureError, isWrongType } from "./failure.js";
 import { type CommandPlan, type PlanReplies, planCommands, planReplies } from "./plan.js";
+import type { WithScoresPairSink } from "./resp-reply-parser.js";
+
+/**
+ * The bulk path of a range read: the middle reads over a dedicated RESP2 connection,
+ * their replies decoded from bytes into `pairs` (e.g. a window's share decoder) as they
+ * arrive, instead of ioredis and `onChunk`.
+ */
+export interface BulkRangeRead {
+  /** The backend's bulk connection; when it cannot be opened the read uses ioredis throughout. */
+  readonly link: BulkLink;
+  /** Receives the members of the reads that go over it, in ascending score order. */
+  readonly sink: BulkMemberSink;
+}
+
+/**
+ * Where the members of bulk reads go: `WITHSCORES` pairs, or members of a read whose
+ * integer score is known (see {@link Slice.bySecond}).
+ */
+export interface BulkMemberSink extends WithScoresPairSink {
+  /** A member whose score truncates to `second` (valid during the call only, like a pair). */
+  member(bytes: Uint8Array, start: number, end: number, second: number): void;
+}
 
 /** How a score range is read. */
 export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends CommandPlan = CommandPlan> {
@@ -28,8 +54,18 @@ export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends C
    * now has no last page: its `tail` rides with the first read.
    */
   readonly tail?: T;
-  /** Receives each chunk of `member, score` pairs, in ascending score order. */
+  /**
+   * Receives each chunk of `member, score` pairs read through ioredis, in ascending
+   * score order (with `bulk`, the first and last pages only).
+   */
   readonly onChunk: (chunk: ZsetWithScores) => void;
+  /**
+   * Read the slices between the first and the last page over a bulk connection (see
+   * {@link BulkRangeRead}). The pages that ride in a MULTI with `head` and `tail` stay on
+   * ioredis, so their atomicity is unchanged, and the last page is sent only once every
+   * bulk read before it is answered, so `tail` still sees the range after all of them.
+   */
+  readonly bulk?: BulkRangeRead;
   /** The library call, for errors. */
   readonly operation: string;
   /**
@@ -49,7 +85,10 @@ export interface ScoreRangeResult<H extends CommandPlan = CommandPlan, T extends
   readonly members: number;
   /** Read commands sent (ZRANGE). */
   readonly commands: number;
-  /** Members in the largest single reply: bounds how long one command holds Redis. */
+  /**
+   * Members in the largest single reply: bounds how long one command holds Redis (a
+   * slice read a second at a time counts as one reply, an upper bound of its commands).
+   */
   readonly largestReply: number;
   /** Whether the key held another Redis type (read as empty). */
   readonly wrongType: boolean;
@@ -61,7 +100,8 @@ export interface ScoreRangeResult<H extends CommandPlan = CommandPlan, T extends
  * One MULTI (a pipeline when not `atomic`) first: a `ZCOUNT` of the range and its first
  * `chunkSize` members (plus `head` and `tail`). When that was all, the read is one round
  * trip, like the original's. Otherwise a {@link SliceCursor} plans the rest and this loop
- * keeps two requests in flight, so Redis works while the client parses.
+ * keeps two requests in flight (three on the bulk connection), so Redis works while the
+ * client parses.
  */
 export async function readScoreRange<
   H extends CommandPlan = Record<never, RedisCommand>,
@@ -96,41 +136,113 @@ export async function readScoreRange<
   if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
   cursor.startSlices(Number(counted) - stats.members);
 
-  const inFlight: { slice: Slice; reply: Promise<CommandReply[]> }[] = [];
+  const connection = read.bulk === undefined ? undefined : await read.bulk.link.acquire();
+  const sink = read.bulk?.sink as BulkMemberSink;
+  const maxInFlight = connection === undefined ? MAX_IN_FLIGHT : BULK_IN_FLIGHT;
+  const inFlight: { slice: Slice; reply: Promise<CommandReply[]>; bulk: boolean }[] = [];
   const send = (slice: Slice): void => {
     stats.commands++;
-    // One command is atomic by itself: a MULTI around it would only cost two more. The
-    // last page carries the tail commands, in one MULTI with it.
-    const commands = slice.kind === "page" ? [slice.command, ...planCommands(tail)] : [slice.command];
-    const reply = sendBatch(client, commands, {
-      operation: read.operation,
-      transaction: atomic && commands.length > 1,
-    });
+    let reply: Promise<CommandReply[]>;
+    const bulk = connection !== undefined && slice.kind !== "page";
+    if (bulk) {
+      const fail = (error: unknown): never => {
+        throw bulkFailure(read.operation, error, slice.command);
+      };
+      if (slice.bySecond === undefined) {
+        reply = connection.send(slice.command, { pairs: sink }).then((answer) => [answer], fail);
+      } else {
+        const reads = slice.bySecond;
+        const answers: Promise<CommandReply>[] = [];
+        connection.batch(() => {
+          for (const { command, second } of reads) {
+            const members = { member: (b: Uint8Array, s: number, e: number) => sink.member(b, s, e, second) };
+            answers.push(connection.send(command, { members }));
+          }
+        });
+        reply = Promise.all(answers).then((parts) => [sumReplies(parts)], fail);
+      }
+    } else {
+      // One command is atomic by itself: a MULTI around it would only cost two more. The
+      // last page carries the tail commands, in one MULTI with it.
+      const commands = slice.kind === "page" ? [slice.command, ...planCommands(tail)] : [slice.command];
+      reply = sendBatch(client, commands, { operation: read.operation, transaction: atomic && commands.length > 1 });
+    }
     // Requests are sent before earlier ones are awaited: if an earlier one fails, nobody
     // awaits this one, and its failure must not become an unhandled rejection.
     reply.catch(() => {});
-    inFlight.push({ slice, reply });
+    inFlight.push({ slice, reply, bulk });
   };
-  for (;;) {
-    while (inFlight.length < MAX_IN_FLIGHT) {
-      const slice = cursor.next();
-      if (slice === undefined) break;
-      send(slice);
+  // A page planned while bulk reads are out waits for them (see `bulk`).
+  let parked: Slice | undefined;
+  try {
+    for (;;) {
+      while (inFlight.length < maxInFlight) {
+        const slice = parked ?? cursor.next();
+        if (slice === undefined) break;
+        if (connection !== undefined && slice.kind === "page" && inFlight.length > 0) {
+          parked = slice;
+          break;
+        }
+        parked = undefined;
+        send(slice);
+      }
+      const oldest = inFlight.shift();
+      if (oldest === undefined) break; // nothing left to plan, nothing in flight
+      const { slice, reply, bulk } = oldest;
+      const answer = await reply;
+      const value = replyValue(answer[0], read.operation);
+      if (bulk) {
+        // Its members went to `pairs` as they arrived; the cursor needs only their count.
+        const count = value === WRONG_TYPE ? 0 : (value as number);
+        cursor.acceptCount(slice, count);
+        stats.members += count;
+        stats.largestReply = Math.max(stats.largestReply, count);
+        continue;
+      }
+      const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
+      if (slice.kind === "page") tailReplies = planReplies(tail, answer.slice(1));
+      deliver(cursor.accept(slice, members));
     }
-    const oldest = inFlight.shift();
-    if (oldest === undefined) break; // nothing left to plan, nothing in flight
-    const { slice, reply } = oldest;
-    const answer = await reply;
-    const value = replyValue(answer[0], read.operation);
-    const members = value === WRONG_TYPE ? [] : (toZsetWithScores(value) ?? []);
-    if (slice.kind === "page") tailReplies = planReplies(tail, answer.slice(1));
-    deliver(cursor.accept(slice, members));
+  } finally {
+    // A failure left bulk reads out: drop the connection, so nothing more reaches `pairs`
+    // after this read has ended (the link opens a new one for the next read).
+    if (connection !== undefined && inFlight.some((flight) => flight.bulk)) connection.close();
   }
   return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
 }
 
+/**
+ * The replies of a slice read a second at a time, as one: the first failure other than
+ * WRONGTYPE, else the members delivered (a key that changed type midway delivered some).
+ */
+function sumReplies(parts: readonly CommandReply[]): CommandReply {
+  let total = 0;
+  for (const part of parts) {
+    if (part.ok) total += part.value as number;
+    else if (!isWrongType(part.error)) return part;
+  }
+  return { ok: true, value: total };
+}
+
+/** The library's error for a failed bulk read: what ioredis's path would have thrown. */
+function bulkFailure(operation: string, error: unknown, command: RedisCommand): PoolStatsError {
+  if (error instanceof BulkConnectionError && error.tooLarge) {
+    return new CommandFailedError(
+      operation,
+      { command: command.map(String), partial: false, reason: error.message },
+      { cause: error },
+    );
+  }
+  return failureError(operation, error);
+}
+
 /** Requests in flight at once: Redis serializes the next while the client parses one. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * On the bulk connection: its replies are decoded as they arrive, so a third request
+ * keeps Redis busy while the client decodes one and the socket carries another.
+ */
+const BULK_IN_FLIGHT = 3;
 
 /** One planned read of a {@link SliceCursor}. */
 export interface Slice {
@@ -143,7 +255,27 @@ export interface Slice {
   readonly command: RedisCommand;
   /** The width of a `slice` in seconds (0 for the others). */
   readonly width: number;
+  /**
+   * The same members as `command` read without `WITHSCORES`, one read per integer second
+   * (`[k, k+1)`: every score in it truncates to `k`) or of the one score: present for a
+   * `score`, and for a `slice` in `[0, 2^53)` dense enough that a read per second costs
+   * Redis less than formatting each member's score (about half of its work per member).
+   */
+  readonly bySecond?: readonly SecondRead[];
 }
+
+/** A read of members whose integer score (the original's `int64(score)`) is known. */
+export interface SecondRead {
+  readonly command: RedisCommand;
+  readonly second: number;
+}
+
+/**
+ * A slice is read a second at a time when it spans at most `chunkSize / this` seconds,
+ * i.e. about this many members per read or more: below that, the per-command cost
+ * outweighs the saved score formatting.
+ */
+const MEMBERS_PER_SECOND_READ = 100;
 
 /**
  * Plans a bounded walk over a score range, one read at a time, with no I/O: what
@@ -215,16 +347,36 @@ export class SliceCursor {
   next(): Slice | undefined {
     if (this.done || this.pageOut) return undefined;
     if (this.pending !== undefined) {
-      const score = formatScoreBound(this.pending);
+      const pending = this.pending;
+      const score = formatScoreBound(pending);
       this.pending = undefined;
-      return { kind: "score", command: ["zrange", this.key, score, score, "BYSCORE", "WITHSCORES"], width: 0 };
+      const second = parseScore(pending);
+      return {
+        kind: "score",
+        command: ["zrange", this.key, score, score, "BYSCORE", "WITHSCORES"],
+        width: 0,
+        ...(second === undefined
+          ? {}
+          : { bySecond: [{ command: ["zrange", this.key, score, score, "BYSCORE"], second }] }),
+      };
     }
     if (Number.isFinite(this.lower.score) && this.lower.score < this.end) {
       const upper = Math.min(this.end, Math.floor(this.lower.score) + this.width);
-      const command: RedisCommand = ["zrange", this.key, this.boundText(), `(${upper}`, "BYSCORE", "WITHSCORES"];
+      const lowerText = this.boundText();
+      const command: RedisCommand = ["zrange", this.key, lowerText, `(${upper}`, "BYSCORE", "WITHSCORES"];
+      const first = Math.floor(this.lower.score);
       const width = upper - this.lower.score;
       this.lower = { score: upper, exclusive: false };
-      return { kind: "slice", command, width };
+      const slice: Slice = { kind: "slice", command, width };
+      if (first < 0 || upper > Number.MAX_SAFE_INTEGER || (upper - first) * MEMBERS_PER_SECOND_READ > this.chunkSize) {
+        return slice;
+      }
+      const bySecond: SecondRead[] = [];
+      for (let k = first; k < upper; k++) {
+        const from = k === first ? lowerText : String(k);
+        bySecond.push({ command: ["zrange", this.key, from, `(${k + 1}`, "BYSCORE"], second: k });
+      }
+      return { ...slice, bySecond };
     }
     if (this.slicesOnly) {
       this.done = true; // every slice is planned; their replies are all that is left
@@ -240,12 +392,20 @@ export class SliceCursor {
       this.pageOut = false;
       return this.takePage(members);
     }
+    this.acceptCount(slice, members.length / 2);
+    return members;
+  }
+
+  /**
+   * Takes the reply of a `slice` or `score` read by its member count alone (the members
+   * went elsewhere, e.g. decoded from bytes); a `page` needs its members ({@link SliceCursor.accept}).
+   */
+  acceptCount(slice: Slice, count: number): void {
     if (slice.kind === "slice") {
       // Narrow the width where shares are denser than average, rounding down.
-      const fit = Math.floor((slice.width * this.chunkSize) / Math.max(members.length / 2, 1));
+      const fit = Math.floor((slice.width * this.chunkSize) / Math.max(count, 1));
       this.width = Math.max(1, Math.min(fit, this.averageWidth));
     }
-    return members;
   }
 
   /** Takes a page: what lies below its last score is delivered; a short page ends the walk. */

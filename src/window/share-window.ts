@@ -116,12 +116,7 @@ export class ShareWindow {
    * (see {@link ShareSink}). `second` is the original's integer score.
    */
   addShare(login: string, second: number, diff: ExactInt): void {
-    let series = this.logins.get(login);
-    if (series === undefined) {
-      series = new LoginSeries();
-      this.logins.set(login, series);
-    }
-    series.add(second, diff);
+    this.seriesOf(login).add(second, diff);
     this.all.add(second, 0);
   }
 
@@ -138,6 +133,16 @@ export class ShareWindow {
     return {
       share: (login, second, diff) => this.addShare(login, second, diff),
       malformed: (second, member, reason) => this.phantom(second, member, reason, onMalformed),
+      target: (login) => {
+        const series = this.seriesOf(login);
+        const all = this.all;
+        return {
+          add: (second, diff) => {
+            series.add(second, diff);
+            all.add(second, 0);
+          },
+        };
+      },
     };
   }
 
@@ -226,6 +231,16 @@ export class ShareWindow {
     return result;
   }
 
+  /** The series of `login`, made when it has none. */
+  private seriesOf(login: string): LoginSeries {
+    let series = this.logins.get(login);
+    if (series === undefined) {
+      series = new LoginSeries();
+      this.logins.set(login, series);
+    }
+    return series;
+  }
+
   private diffOf(text: string): ExactInt | undefined {
     // "" is also the cache's empty state: it must be parsed (and rejected), never served from it.
     if (text !== "" && text === this.lastDiffText) return this.lastDiff;
@@ -259,6 +274,18 @@ export interface ShareSink {
   share(id: string, second: number, diff: ExactInt): void;
   /** One member the original cannot read, at `second` ({@link phantomSecond} for a bad score). */
   malformed(second: number, member: string, reason: MalformedReason): void;
+  /**
+   * Optional: where the shares of `id` go, for a decoder that resolves each login once per
+   * read and then adds to it directly (`target(id).add(second, diff)` is `share(id, second,
+   * diff)`). Valid for one read only: the window may drop it when it next evicts,
+   * truncates or clears.
+   */
+  target?(id: string): ShareTarget;
+}
+
+/** The shares of one id in a window (see {@link ShareSink.target}). @internal */
+export interface ShareTarget {
+  add(second: number, diff: ExactInt): void;
 }
 
 /** Where a member with an unusable score sits in the score order (+inf stays forever). */

@@ -183,11 +183,13 @@ describe("the rolling verification when Redis fails", () => {
     const nowS = () => Math.trunc(nowMs / 1000);
     const client = await failFastClient();
     // Small chunks: the verification step takes dozens of round trips, so it is still out
-    // when the connection drops.
+    // when the connection drops (the client's: no bulk connection here; its own failures
+    // are test/redis/bulk-connection.test.ts's).
     const backend = new RedisStatsBackend(client, {
       prefix: p,
       now: () => nowMs,
       hashrate: { verifySeconds: 60, tailChunkSize: 5 },
+      bulkConnection: false,
     });
     const window = backend.hashrateWindow("30m");
     const pipeline = redis.pipeline();
