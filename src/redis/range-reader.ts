@@ -111,7 +111,10 @@ export async function readScoreRange<
   const head = read.head ?? ({} as H);
   const tail = read.tail ?? ({} as T);
   const cursor = new SliceCursor(read.key, read.from, read.nowS, read.chunkSize, read.to);
-  const first = { count: cursor.countCommand(), page: cursor.pageCommand() };
+  // With a bulk connection, what lies past a short first page goes over it, decoded from
+  // bytes: a long read (a steady tail of thousands of shares) decodes little through ioredis.
+  const firstLimit = read.bulk === undefined ? read.chunkSize : Math.min(read.chunkSize, FIRST_PAGE_WITH_BULK);
+  const first = { count: cursor.countCommand(), page: cursor.pageCommand(firstLimit) };
   const sent = planCommands(head);
   const replies = await sendBatch(client, [...sent, first.count, first.page, ...planCommands(tail)], {
     operation: read.operation,
@@ -132,7 +135,7 @@ export async function readScoreRange<
     read.onChunk(members);
   };
 
-  deliver(cursor.takePage(toZsetWithScores(page) ?? []));
+  deliver(cursor.takePage(toZsetWithScores(page) ?? [], firstLimit));
   if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
   cursor.startSlices(Number(counted) - stats.members);
 
@@ -329,8 +332,8 @@ export class SliceCursor {
   }
 
   /** The page command from the current lower bound. */
-  pageCommand(): RedisCommand {
-    return ["zrange", this.key, this.boundText(), this.upper, "BYSCORE", "LIMIT", 0, this.chunkSize, "WITHSCORES"];
+  pageCommand(limit = this.chunkSize): RedisCommand {
+    return ["zrange", this.key, this.boundText(), this.upper, "BYSCORE", "LIMIT", 0, limit, "WITHSCORES"];
   }
 
   /** Sets the slice width from what remains to read after the first page. */
@@ -408,9 +411,12 @@ export class SliceCursor {
     }
   }
 
-  /** Takes a page: what lies below its last score is delivered; a short page ends the walk. */
-  takePage(members: ZsetWithScores): ZsetWithScores {
-    if (members.length / 2 < this.chunkSize) {
+  /**
+   * Takes a page (read with `LIMIT 0 limit`): what lies below its last score is delivered;
+   * a short page ends the walk.
+   */
+  takePage(members: ZsetWithScores, limit = this.chunkSize): ZsetWithScores {
+    if (members.length / 2 < limit) {
       this.done = true;
       return members;
     }
@@ -433,6 +439,9 @@ export class SliceCursor {
 }
 
 const WRONG_TYPE = Symbol("wrong-type");
+
+/** The first page's members when the rest can go over a bulk connection. */
+const FIRST_PAGE_WITH_BULK = 512;
 
 function replyValue(reply: CommandReply | undefined, operation: string): unknown {
   if (reply === undefined) throw failureError(operation, new Error("missing reply"));

@@ -133,16 +133,7 @@ export class ShareWindow {
     return {
       share: (login, second, diff) => this.addShare(login, second, diff),
       malformed: (second, member, reason) => this.phantom(second, member, reason, onMalformed),
-      target: (login) => {
-        const series = this.seriesOf(login);
-        const all = this.all;
-        return {
-          add: (second, diff) => {
-            series.add(second, diff);
-            all.add(second, 0);
-          },
-        };
-      },
+      target: (login) => new CountedTarget(this.seriesOf(login), this.all),
     };
   }
 
@@ -261,6 +252,19 @@ export class ShareWindow {
     if (this.reported.size >= 10_000) this.reported.clear();
     this.reported.add(member);
     onMalformed(member, reason);
+  }
+}
+
+/** A login's series in one read, keeping the window's per-second counts with it. */
+class CountedTarget implements ShareTarget {
+  constructor(
+    private readonly series: LoginSeries,
+    private readonly all: LoginSeries,
+  ) {}
+
+  add(second: number, diff: ExactInt): void {
+    this.series.add(second, diff);
+    this.all.add(second, 0);
   }
 }
 
