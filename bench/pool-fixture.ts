@@ -15,9 +15,13 @@ export interface PoolShape {
 
 export const POOL: PoolShape = { miners: 2000, workers: 5, windowS: 1800, diff: 2_000_000_000n };
 
-/** The pool at N shares: 2,000 miners up to a few million shares, 20,000 at ten million. */
+/**
+ * The pool at N shares: 2,000 miners up to a few million shares, 20,000 at ten million
+ * (BENCH_MINERS overrides, e.g. to profile 20,000 miners on fewer shares).
+ */
 export function poolFor(n: number): PoolShape {
-  return n >= 10_000_000 ? { ...POOL, miners: 20_000 } : POOL;
+  const miners = Number(process.env.BENCH_MINERS ?? (n >= 10_000_000 ? 20_000 : POOL.miners));
+  return miners === POOL.miners ? POOL : { ...POOL, miners };
 }
 
 /** The miner logins: `0x` + 40 hex digits, deterministic. */

@@ -226,7 +226,8 @@ export class HashrateWindowReader implements HashrateWindow {
     let tailFrom = from;
     let lateShares = false;
     for (let attempt = 0; attempt < 3; attempt++) {
-      this.shares.evictBefore(cutoff);
+      // One pass over the series: what left the window, and the tail about to be read again.
+      this.shares.trim(cutoff, tailFrom);
       // A repair first reads again the buckets that disagreed (old data: no tail plan).
       for (const range of check.stale) {
         const part = this.shares.fork();
@@ -244,7 +245,6 @@ export class HashrateWindowReader implements HashrateWindow {
         count(result);
         this.shares.replaceRange(range.from, range.to, part);
       }
-      this.shares.truncateFrom(tailFrom);
       const buckets = bucketRanges(cutoff, Math.min(fineFrom, tailFrom), tailFrom, this.windowSeconds);
       const result = await readScoreRange(this.source.client, {
         key: this.source.key,

@@ -38,7 +38,7 @@ export class LoginSeries {
   /** Adds `count` shares of total difficulty `diffSum` at `second` (any order; appends are O(1)). */
   add(second: number, diffSum: ExactInt, count = 1): void {
     this.count += count;
-    this.sum = addExact(this.sum, diffSum);
+    if (diffSum !== 0) this.sum = addExact(this.sum, diffSum);
     if (this.tail > this.head) {
       const last = this.tail - 1;
       const lastSecond = this.seconds[last] as number;
@@ -174,7 +174,8 @@ export class LoginSeries {
 
   private bump(index: number, diffSum: ExactInt, count: number): void {
     this.counts[index] = (this.counts[index] as number) + count;
-    this.setSum(index, addExact(this.sumAt(index), diffSum));
+    // Counting series (the window's per-second counts) add 0: nothing to sum.
+    if (diffSum !== 0) this.setSum(index, addExact(this.sumAt(index), diffSum));
   }
 
   private write(index: number, second: number, diffSum: ExactInt, count: number): void {

@@ -137,6 +137,22 @@ export class ShareWindow {
     };
   }
 
+  /**
+   * {@link evictBefore} `cutoff` and {@link truncateFrom} `from` in one pass over the
+   * series: what a read does first.
+   */
+  trim(cutoff: number, from: number): void {
+    this.all.evictBefore(cutoff);
+    this.all.truncateFrom(from);
+    this.phantoms.evictBefore(cutoff);
+    this.phantoms.truncateFrom(from);
+    for (const [login, series] of this.logins) {
+      series.evictBefore(cutoff);
+      series.truncateFrom(from);
+      if (series.empty) this.logins.delete(login);
+    }
+  }
+
   /** Forgets shares older than `cutoff` (Unix seconds), as the window slides. */
   evictBefore(cutoff: number): void {
     this.all.evictBefore(cutoff);
