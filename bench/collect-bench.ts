@@ -7,6 +7,8 @@
  * Environment: BENCH_SIZES (default "100000,1000000"), BENCH_RUNS (default 5),
  * BENCH_10M=1 (adds 10,000,000 shares from 20,000 miners: seeding takes about a minute),
  * BENCH_ACCOUNT (shares of the big account, default 1,000,000; 0 skips it),
+ * GO_ANCHOR_DIR (a results folder of ../shared/go-anchor/run.sh: its Go figures become the
+ * targets' anchors and its tables are embedded),
  * BENCH_STRATEGIES (default "original,incremental"), BENCH_BULK ("0": the incremental
  * backend without its bulk connection, every read through ioredis), BENCH_LAYOUT
  * ("seeded", the default: each job's keys are seeded anew, the ZSET's nodes interleaved
@@ -229,8 +231,9 @@ function goAnchors(): Map<number, GoAnchor> {
     [100_000, { wallMs: 70.5, source: "issue 12 (Go and ours side by side on this kind of machine)" }],
     [1_000_000, { wallMs: 741, source: "issue 12 (Go and ours side by side on this kind of machine)" }],
   ]);
-  const file = process.env.GO_ANCHOR_RESULTS;
-  if (file === undefined) return anchors;
+  const dir = process.env.GO_ANCHOR_DIR;
+  if (dir === undefined) return anchors;
+  const file = join(dir, "results.jsonl");
   // results.jsonl of ../shared/go-anchor/run.sh: the medians of the Go rounds per N.
   const byN = new Map<number, { wall: number[]; cpu: number[] }>();
   let n = 0;
@@ -255,6 +258,32 @@ function goAnchors(): Map<number, GoAnchor> {
     anchors.set(size, { wallMs: median(entry.wall), cpuMs: median(entry.cpu), source: `go-anchor run (${file})` });
   }
   return anchors;
+}
+
+/**
+ * The same-run comparison with the Go original (../shared/go-anchor/run.sh), when
+ * GO_ANCHOR_DIR names its results folder: its CollectStats tables, as it printed them.
+ */
+function goAnchorSection(): string {
+  const dir = process.env.GO_ANCHOR_DIR;
+  if (dir === undefined) {
+    return "## Against the Go original\n\nNot in this run: `GO_ANCHOR_DIR=<go-anchor results folder> npm run bench` embeds its tables.\n";
+  }
+  const summary = readFileSync(join(dir, "summary.md"), "utf8").split("\n");
+  const out: string[] = [];
+  let keep = false;
+  for (const line of summary) {
+    if (line.startsWith("### N =")) keep = true;
+    else if (line.startsWith("HTTP,")) keep = false;
+    if (keep) out.push(line.startsWith("### ") ? `#${line}` : line);
+  }
+  return `## Against the Go original, same Redis, data and clock
+
+From \`../shared/go-anchor/run.sh\` (the original's storage and api packages, unmodified,
+built with go1.19; ours interleaved with it round by round), results in \`${dir}\`:
+
+${out.join("\n").trim()}
+`;
 }
 
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
@@ -347,6 +376,7 @@ ${sweepTable}
 
 ${targets.map((line) => `- ${line}`).join("\n")}
 
+${goAnchorSection()}
 ![collection time against N](results.svg)
 `;
   writeFileSync(join(here, "RESULTS.md"), md);
