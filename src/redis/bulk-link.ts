@@ -14,7 +14,7 @@ export interface BulkConnectionOptions {
   readonly maxReplyBytes?: number;
 }
 
-/** The defaults of {@link BulkConnectionOptions}. @internal */
+/** The defaults of {@link BulkConnectionOptions}. */
 export const BULK_DEFAULTS = Object.freeze({ maxReplyBytes: 64 * 2 ** 20 });
 
 /** ioredis's own default `connectTimeout`, used when the client has none. */
