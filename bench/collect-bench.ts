@@ -377,11 +377,38 @@ ${sweepTable}
 ${targets.map((line) => `- ${line}`).join("\n")}
 
 ${goAnchorSection()}
+${COLD_START_NOTES}
 ![collection time against N](results.svg)
 `;
   writeFileSync(join(here, "RESULTS.md"), md);
   console.log("\nwrote bench/RESULTS.md and bench/results.svg");
 }
+
+/** Why the cold-start figures are what they are: measured apart from this run, kept with it. */
+const COLD_START_NOTES = `## Where the cold start stands, and why
+
+A cold start (a process's first collection, or a resync) reads the whole window; the
+steady state that runs every few seconds reads only its tail.
+
+- **Time.** Through ioredis (\`BENCH_BULK=0\`) a cold start is bound by the client's CPU:
+  about 1.2 µs per member, most of it in RESP decoding into a string per member and the
+  garbage collection of those strings. The bulk connection decodes replies from the
+  socket's bytes (no string per member, logins interned by bytes: ~0.3 µs per member) and
+  keeps three slices in flight, so Node decodes one while Redis serializes the next.
+  Dense slices are read a second at a time without \`WITHSCORES\` (every score in
+  \`[k, k+1)\` truncates to \`k\`): formatting each score with \`%.17g\` was about half
+  of Redis's own work per member. What is left is close to Redis's own CPU for the read
+  (INFO \`used_cpu_*\`: ~200 ms per million members on a ZSET seeded like a live pool,
+  \`BENCH_LAYOUT=seeded\`; ~60 ms on a COPYed, compact one) plus Node's decoding, which
+  now overlap. Tried and dropped: reading into one reused buffer (\`onread\`: 40 ms less
+  CPU per million, 50–200 ms more wall time), more than three slices in flight (within
+  the noise), a Lua script joining each slice (tripled Redis's time per member).
+- **Heap.** The peak of \`heapUsed\` during a cold start is mostly garbage the collector
+  has not yet reclaimed; through ioredis that is the reply strings of the slices in
+  flight, with the bulk connection only the socket's chunks. What stays after a GC is
+  ~0 MB on the heap, because the window lives in typed arrays outside it (about 20 bytes
+  per miner and second, ~20 MB here, counted in the RSS column).
+`;
 
 function pick(rows: readonly Row[], strategy: Job["strategy"], phase: Job["phase"]) {
   return rows

@@ -82,8 +82,10 @@ export interface RedisStatsBackendOptions {
    * commandTimeout, else connectTimeout, bounds the silence while a reply is awaited) on
    * the first read that needs it, its socket is unref'd while idle, and
    * {@link RedisStatsBackend.close} ends it. A `Cluster`, Sentinel or a custom
-   * `Connector` keeps every read on ioredis, as does `false`; when it cannot be opened a
-   * read uses ioredis and the next one tries again.
+   * `Connector` keeps every read on ioredis, as does `false`; when it cannot be opened,
+   * reads use ioredis for 5 s before one tries again. A failure while it is in use fails
+   * that read with the same errors as ioredis's (`BackendUnavailableError`, …); the next
+   * read opens a new one.
    * @defaultValue true
    */
   readonly bulkConnection?: boolean | BulkConnectionOptions;

@@ -69,6 +69,7 @@ export type {
 } from "../model/rows.js";
 export type { StatsBackend, StatsSource } from "../model/seams.js";
 export type { StatsSnapshot } from "../model/snapshot.js";
+export { BULK_DEFAULTS, type BulkConnectionOptions } from "../redis/bulk-link.js";
 export type { CommandReply, RedisClient, RedisCommand } from "../redis/client.js";
 export type { Clock } from "../time/clock.js";
 export type { Milliseconds, Seconds } from "../time/units.js";

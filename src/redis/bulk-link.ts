@@ -14,8 +14,11 @@ export interface BulkConnectionOptions {
   readonly maxReplyBytes?: number;
 }
 
-/** The defaults of {@link BulkConnectionOptions}. @internal */
+/** The defaults of {@link BulkConnectionOptions}. */
 export const BULK_DEFAULTS = Object.freeze({ maxReplyBytes: 64 * 2 ** 20 });
+
+/** How long reads keep to ioredis after the bulk connection could not be opened. */
+const OPEN_RETRY_MS = 5_000;
 
 /** ioredis's own default `connectTimeout`, used when the client has none. */
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -57,23 +60,35 @@ export function bulkEndpointOf(client: RedisClient, options: BulkConnectionOptio
  * The bulk connection of one backend: opened lazily by the first read that needs it,
  * reused by the next ones, replaced after a failure, ended by {@link BulkLink.close}.
  * When it cannot be opened the read goes through ioredis instead (it is an optimisation:
- * it never makes a read fail that ioredis would have served), and the next read tries again.
+ * it never makes a read fail that ioredis would have served), and reads keep to ioredis
+ * for `retryAfterMs` before one tries again (a server that times connections out must not
+ * cost every read its connect timeout). A connection that failed while in use is
+ * replaced by the next read at once.
  * @internal
  */
 export class BulkLink {
   private connection: BulkConnection | undefined;
   private opening: Promise<BulkConnection | undefined> | undefined;
   private closed = false;
+  /** `performance.now()` before which no open is tried (after a failed one). */
+  private notBefore = 0;
   /** Why the latest open failed (for tests and diagnostics). */
   lastOpenError: unknown;
+  /** Opens tried (for tests and diagnostics). */
+  openAttempts = 0;
 
-  constructor(readonly endpoint: BulkEndpoint) {}
+  constructor(
+    readonly endpoint: BulkEndpoint,
+    private readonly retryAfterMs = OPEN_RETRY_MS,
+  ) {}
 
-  /** The open connection, a new one, or `undefined` (closed, or it could not be opened). */
+  /** The open connection, a new one, or `undefined` (closed, or it could not be opened lately). */
   acquire(): Promise<BulkConnection | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     if (this.connection?.usable) return Promise.resolve(this.connection);
     this.connection = undefined;
+    if (this.opening === undefined && performance.now() < this.notBefore) return Promise.resolve(undefined);
+    if (this.opening === undefined) this.openAttempts++;
     this.opening ??= BulkConnection.open(this.endpoint)
       .then(
         (connection) => {
@@ -86,6 +101,7 @@ export class BulkLink {
         },
         (error: unknown) => {
           this.lastOpenError = error;
+          this.notBefore = performance.now() + this.retryAfterMs;
           return undefined;
         },
       )

@@ -155,6 +155,7 @@ export async function readScoreRange<
         reply = connection.send(slice.command, { pairs: sink }).then((answer) => [answer], fail);
       } else {
         const reads = slice.bySecond;
+        stats.commands += reads.length - 1;
         const answers: Promise<CommandReply>[] = [];
         connection.batch(() => {
           for (const { command, second } of reads) {
@@ -195,7 +196,7 @@ export async function readScoreRange<
       const answer = await reply;
       const value = replyValue(answer[0], read.operation);
       if (bulk) {
-        // Its members went to `pairs` as they arrived; the cursor needs only their count.
+        // Its members went to `sink` as they arrived; the cursor needs only their count.
         const count = value === WRONG_TYPE ? 0 : (value as number);
         cursor.acceptCount(slice, count);
         stats.members += count;

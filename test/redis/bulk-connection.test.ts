@@ -285,7 +285,7 @@ describe("the bulk connection", () => {
     }
   });
 
-  it("falls back to ioredis when it cannot connect, and tries again on the next read", async () => {
+  it("falls back to ioredis when it cannot connect, and tries again after a while", async () => {
     const pool = prefix("fallback");
     await seedWindow(redis, new PoolKeys(pool), 2000, false);
     const endpoint = bulkEndpointOf(redis) as NonNullable<ReturnType<typeof bulkEndpointOf>>;
@@ -305,6 +305,16 @@ describe("the bulk connection", () => {
     expect(result.members).toBe(2000);
     expect(members).toBe(2000);
     expect(String(link.lastOpenError)).toMatch(/ECONNREFUSED/);
+    expect(link.openAttempts).toBe(1);
+    expect(await link.acquire()).toBeUndefined(); // within the wait: no new attempt
+    expect(link.openAttempts).toBe(1);
+    const eager = new BulkLink({ ...endpoint, port: 1 }, 0);
+    await eager.acquire();
+    await eager.acquire();
+    expect(eager.openAttempts).toBe(2);
+    const working = new BulkLink(endpoint, 0);
+    expect(await working.acquire()).toBeDefined();
+    working.close();
   });
 });
 
