@@ -252,6 +252,8 @@ export class HashrateWindowReader implements HashrateWindow {
         nowS,
         chunkSize: mode === "resync" || mode === "cold" ? options.resyncChunkSize : options.tailChunkSize,
         head: attempt === 0 ? head : ({} as H),
+        // A steady tail is about as long as the previous one: its slices need not wait.
+        ...(warm && attempt === 0 && this.tailMembers !== undefined ? { expected: this.tailMembers } : {}),
         tail: verificationPlan(this.source.key, cutoff, tailFrom, buckets),
         onChunk: addChunk,
         ...this.bulkInto(this.shares, onMalformed),
@@ -259,6 +261,7 @@ export class HashrateWindowReader implements HashrateWindow {
         atomic: this.source.atomic,
       });
       if (attempt === 0) headReplies = result.head;
+      this.tailMembers = result.members;
       count(result);
       wrongType = result.wrongType;
       check = this.verify(result.tail, result.wrongType, tailFrom, buckets);
@@ -401,6 +404,8 @@ export class HashrateWindowReader implements HashrateWindow {
   }
 
   private sweptAt: number | undefined;
+  /** Members of the previous read's tail: what the next one expects. */
+  private tailMembers: number | undefined;
 }
 
 /**

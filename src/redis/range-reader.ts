@@ -2,7 +2,7 @@ import { toZsetWithScores, type ZsetWithScores } from "../convert/reply-shapes.j
 import { CommandFailedError } from "../errors/command-failed-error.js";
 import type { PoolStatsError } from "../errors/pool-stats-error.js";
 import { formatScoreBound, parseScore, redisScore } from "../go/score.js";
-import { BulkConnectionError } from "./bulk-connection.js";
+import { type BulkConnection, BulkConnectionError } from "./bulk-connection.js";
 import type { BulkLink } from "./bulk-link.js";
 import type { CommandReply, RedisClient, RedisCommand } from "./client.js";
 import { sendBatch } from "./exec.js";
@@ -54,6 +54,13 @@ export interface ScoreRangeRead<H extends CommandPlan = CommandPlan, T extends C
    * now has no last page: its `tail` rides with the first read.
    */
   readonly tail?: T;
+  /**
+   * Members the range is expected to hold (e.g. the previous read's tail): with `bulk` and
+   * more than a first page's worth, the slices start at once, sized from it, while the
+   * first MULTI (the `head` and the range's count) is answered; without, they wait for
+   * that MULTI's count and first page.
+   */
+  readonly expected?: number;
   /**
    * Receives each chunk of `member, score` pairs read through ioredis, in ascending
    * score order (with `bulk`, the first and last pages only).
@@ -111,22 +118,7 @@ export async function readScoreRange<
   const head = read.head ?? ({} as H);
   const tail = read.tail ?? ({} as T);
   const cursor = new SliceCursor(read.key, read.from, read.nowS, read.chunkSize, read.to);
-  // With a bulk connection, what lies past a short first page goes over it, decoded from
-  // bytes: a long read (a steady tail of thousands of shares) decodes little through ioredis.
-  const firstLimit = read.bulk === undefined ? read.chunkSize : Math.min(read.chunkSize, FIRST_PAGE_WITH_BULK);
-  const first = { count: cursor.countCommand(), page: cursor.pageCommand(firstLimit) };
   const sent = planCommands(head);
-  const replies = await sendBatch(client, [...sent, first.count, first.page, ...planCommands(tail)], {
-    operation: read.operation,
-    transaction: atomic,
-  });
-  const headReplies = planReplies(head, replies.slice(0, sent.length));
-  let tailReplies = planReplies(tail, replies.slice(sent.length + 2));
-  const counted = replyValue(replies[sent.length], read.operation);
-  const page = replyValue(replies[sent.length + 1], read.operation);
-  if (counted === WRONG_TYPE || page === WRONG_TYPE) {
-    return { head: headReplies, tail: tailReplies, members: 0, commands: 1, largestReply: 0, wrongType: true };
-  }
   const stats = { members: 0, commands: 1, largestReply: 0 };
   const deliver = (members: ZsetWithScores): void => {
     const n = members.length / 2;
@@ -134,33 +126,68 @@ export async function readScoreRange<
     stats.largestReply = Math.max(stats.largestReply, n);
     read.onChunk(members);
   };
-
-  deliver(cursor.takePage(toZsetWithScores(page) ?? [], firstLimit));
-  if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
-  cursor.startSlices(Number(counted) - stats.members);
-
-  const connection = read.bulk === undefined ? undefined : await read.bulk.link.acquire();
+  // A long read expected on a bulk connection: its slices start at once, sized from the
+  // expected count, while the first MULTI (head and the range's count) is answered.
+  let connection: BulkConnection | undefined;
+  let pending: { replies: Promise<CommandReply[]> } | undefined;
+  let headReplies: PlanReplies<H>;
+  let tailReplies: PlanReplies<T>;
+  if (read.bulk !== undefined && (read.expected ?? 0) > FIRST_PAGE_WITH_BULK) {
+    connection = await read.bulk.link.acquire();
+  }
+  if (connection !== undefined) {
+    const replies = sendBatch(client, [...sent, cursor.countCommand(), ...planCommands(tail)], {
+      operation: read.operation,
+      transaction: atomic,
+    });
+    replies.catch(() => {}); // awaited after the slices; a slice's failure may come first
+    pending = { replies };
+    headReplies = {} as PlanReplies<H>;
+    tailReplies = {} as PlanReplies<T>;
+    cursor.startSlices(read.expected as number);
+  } else {
+    // With a bulk connection, what lies past a short first page goes over it, decoded from
+    // bytes: a long read decodes little through ioredis.
+    const firstLimit = read.bulk === undefined ? read.chunkSize : Math.min(read.chunkSize, FIRST_PAGE_WITH_BULK);
+    const replies = await sendBatch(
+      client,
+      [...sent, cursor.countCommand(), cursor.pageCommand(firstLimit), ...planCommands(tail)],
+      { operation: read.operation, transaction: atomic },
+    );
+    headReplies = planReplies(head, replies.slice(0, sent.length));
+    tailReplies = planReplies(tail, replies.slice(sent.length + 2));
+    const counted = replyValue(replies[sent.length], read.operation);
+    const page = replyValue(replies[sent.length + 1], read.operation);
+    if (counted === WRONG_TYPE || page === WRONG_TYPE) {
+      return { head: headReplies, tail: tailReplies, members: 0, commands: 1, largestReply: 0, wrongType: true };
+    }
+    deliver(cursor.takePage(toZsetWithScores(page) ?? [], firstLimit));
+    if (cursor.done) return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
+    cursor.startSlices(Number(counted) - stats.members);
+    connection = read.bulk === undefined ? undefined : await read.bulk.link.acquire();
+  }
+  const bulkConnection = connection;
   const sink = read.bulk?.sink as BulkMemberSink;
-  const maxInFlight = connection === undefined ? MAX_IN_FLIGHT : BULK_IN_FLIGHT;
+  const maxInFlight = bulkConnection === undefined ? MAX_IN_FLIGHT : BULK_IN_FLIGHT;
   const inFlight: { slice: Slice; reply: Promise<CommandReply[]>; bulk: boolean }[] = [];
   const send = (slice: Slice): void => {
     stats.commands++;
     let reply: Promise<CommandReply[]>;
-    const bulk = connection !== undefined && slice.kind !== "page";
+    const bulk = bulkConnection !== undefined && slice.kind !== "page";
     if (bulk) {
       const fail = (error: unknown): never => {
         throw bulkFailure(read.operation, error, slice.command);
       };
       if (slice.bySecond === undefined) {
-        reply = connection.send(slice.command, { pairs: sink }).then((answer) => [answer], fail);
+        reply = bulkConnection.send(slice.command, { pairs: sink }).then((answer) => [answer], fail);
       } else {
         const reads = slice.bySecond;
         stats.commands += reads.length - 1;
         const answers: Promise<CommandReply>[] = [];
-        connection.batch(() => {
+        bulkConnection.batch(() => {
           for (const { command, second } of reads) {
             const members = { member: (b: Uint8Array, s: number, e: number) => sink.member(b, s, e, second) };
-            answers.push(connection.send(command, { members }));
+            answers.push(bulkConnection.send(command, { members }));
           }
         });
         reply = Promise.all(answers).then((parts) => [sumReplies(parts)], fail);
@@ -183,7 +210,7 @@ export async function readScoreRange<
       while (inFlight.length < maxInFlight) {
         const slice = parked ?? cursor.next();
         if (slice === undefined) break;
-        if (connection !== undefined && slice.kind === "page" && inFlight.length > 0) {
+        if (bulkConnection !== undefined && slice.kind === "page" && inFlight.length > 0) {
           parked = slice;
           break;
         }
@@ -210,7 +237,21 @@ export async function readScoreRange<
   } finally {
     // A failure left bulk reads out: drop the connection, so nothing more reaches `pairs`
     // after this read has ended (the link opens a new one for the next read).
-    if (connection !== undefined && inFlight.some((flight) => flight.bulk)) connection.close();
+    if (bulkConnection !== undefined && inFlight.some((flight) => flight.bulk)) bulkConnection.close();
+  }
+  if (pending !== undefined) {
+    const replies = await pending.replies;
+    headReplies = planReplies(head, replies.slice(0, sent.length));
+    if (replyValue(replies[sent.length], read.operation) === WRONG_TYPE) {
+      return {
+        head: headReplies,
+        tail: tailReplies,
+        members: 0,
+        commands: stats.commands,
+        largestReply: 0,
+        wrongType: true,
+      };
+    }
   }
   return { head: headReplies, tail: tailReplies, ...stats, wrongType: false };
 }

@@ -215,3 +215,44 @@ describe("the rolling verification when Redis fails", () => {
     client.disconnect();
   });
 });
+
+describe("long steady tails over the bulk connection", () => {
+  it("start their slices before the first MULTI is answered and still equal a full read, type changes included", async () => {
+    const p = prefix();
+    const keys = new PoolKeys(p);
+    let nowMs = 1_700_000_000_000;
+    const nowS = () => Math.trunc(nowMs / 1000);
+    const backend = new RedisStatsBackend(redis, { prefix: p, now: () => nowMs, hashrate: { verifySeconds: 0 } });
+    const window = backend.hashrateWindow(`${WINDOW}s`);
+    const random = rng(77);
+    let serial = 0;
+    const write = async (seconds: number) => {
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < seconds * 150; i++) {
+        const late = random() < 0.02 ? 10 + Math.floor(random() * 60) : 0;
+        pipeline.zadd(keys.hashrate(), nowS() - Math.floor(random() * seconds) - late, share(serial++));
+      }
+      await pipeline.exec();
+    };
+    const share = (n: number) => `2000000000:${logins[n % 4]}:w${n % 3}:${n}`;
+    await write(WINDOW);
+    await backend.collectStats(window, 0, 0);
+    for (let cycle = 0; cycle < 12; cycle++) {
+      nowMs += 5000;
+      await write(5);
+      const stats = await backend.collectStats(window, 0, 0);
+      const full = await fullRecompute(redis, keys, nowS());
+      expect(JSON.stringify(minersOf(stats), bigints), `cycle ${cycle}`).toBe(JSON.stringify(full.miners, bigints));
+      expect(window.lastRead?.verified).toBe(true);
+      expect(window.lastRead?.membersRead).toBeGreaterThan(512);
+    }
+    // The key becomes a string between two reads: the slices already out see WRONGTYPE.
+    await redis.del(keys.hashrate());
+    await redis.set(keys.hashrate(), "not a zset");
+    nowMs += 5000;
+    const stats = await backend.collectStats(window, 0, 0);
+    expect(stats.minersTotal).toBe(0);
+    expect(stats.malformed).toEqual({ [keys.hashrate()]: 1 });
+    backend.close();
+  });
+});
