@@ -355,8 +355,10 @@ Node process.
 Wall time is the call; process CPU is \`process.cpuUsage()\` over it; Redis CPU is the
 server's \`used_cpu_sys + used_cpu_user\` over it; the largest Redis command comes from
 SLOWLOG (every command logged); bytes read from INFO \`total_net_output_bytes\`; heap growth
-is the peak \`heapUsed\` over the value before the call (after a GC); RSS growth the peak over
-the process's baseline.
+is the peak \`heapUsed\` over the value before the call (after a forced GC for cold reads;
+steady reads start without one, as in a live process: a full GC right before a read of a
+few milliseconds costs it ~3 ms of warming up again); RSS growth the peak over the process's
+baseline.
 
 ${table}
 
