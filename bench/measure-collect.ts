@@ -147,6 +147,11 @@ async function main(): Promise<void> {
     backends.push(backend);
     return backend;
   };
+  /** Closes a backend that is done (its bulk connection) and forgets it, so its window can go. */
+  const release = (backend: RedisStatsBackend): void => {
+    backend.close();
+    backends.splice(backends.indexOf(backend), 1);
+  };
   const samples: Sample[] = [];
   gc();
   const baseRss = process.memoryUsage().rss;
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < job.runs; run++) {
       const backend = backendFor(job.strategy); // a new backend: nothing held yet
       samples.push(await measure(redis, () => backend.collectStats("30m", 50, 30)));
+      release(backend); // its window goes with it: each run's RSS is one window's
     }
   } else if (job.phase === "steady") {
     const backend = backendFor(job.strategy);
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
       // Not timed: the same snapshot recomputed in full must be byte-identical.
       const fresh = backendFor("incremental");
       const full = await fresh.collectStats(fresh.hashrateWindow("30m"), 50, 30);
+      release(fresh);
       const identical =
         toGoJson(poolStatsToGo(result as Parameters<typeof poolStatsToGo>[0])) === toGoJson(poolStatsToGo(full));
       // The first two cycles warm the sweep's pace (it needs one interval to size its slice).
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
         const backend = backendFor(job.strategy);
         const window = backend.accountWindow(login, "30m", `${largeWindowS}s`);
         samples.push(await measure(redis, () => read(backend, window)));
+        release(backend);
       }
     } else {
       const backend = backendFor(job.strategy);
@@ -212,7 +220,9 @@ async function main(): Promise<void> {
           },
           { run: () => window.settled(), members: () => window.lastSweep?.members ?? 0 },
         );
-        const full = await backendFor("incremental").collectWorkersStats("30m", `${largeWindowS}s`, login);
+        const fullBackend = backendFor("incremental");
+        const full = await fullBackend.collectWorkersStats("30m", `${largeWindowS}s`, login);
+        release(fullBackend);
         const text = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v));
         const sorted = (stats: unknown) => {
           const s = stats as { workers: Map<string, unknown> };

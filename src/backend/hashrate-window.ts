@@ -25,7 +25,7 @@ export const HASHRATE_WINDOW_DEFAULTS: ResolvedHashrateWindowOptions = Object.fr
   maxOverlapSeconds: 120,
   verifySeconds: 300,
   tailChunkSize: 2000,
-  resyncChunkSize: 2500,
+  resyncChunkSize: 1500,
 });
 
 /**
@@ -230,20 +230,7 @@ export class HashrateWindowReader implements HashrateWindow {
       this.shares.trim(cutoff, tailFrom);
       // A repair first reads again the buckets that disagreed (old data: no tail plan).
       for (const range of check.stale) {
-        const part = this.shares.fork();
-        const result = await readScoreRange(this.source.client, {
-          key: this.source.key,
-          from: range.from,
-          to: range.to,
-          nowS,
-          chunkSize: options.tailChunkSize,
-          onChunk: (chunk) => part.addReply(chunk, onMalformed),
-          ...this.bulkInto(part, onMalformed),
-          operation,
-          atomic: this.source.atomic,
-        });
-        count(result);
-        this.shares.replaceRange(range.from, range.to, part);
+        count(await this.reread(range, nowS, operation, onMalformed));
       }
       const buckets = bucketRanges(cutoff, Math.min(fineFrom, tailFrom), tailFrom, this.windowSeconds);
       const result = await readScoreRange(this.source.client, {
@@ -308,6 +295,26 @@ export class HashrateWindowReader implements HashrateWindow {
     };
   }
 
+  /**
+   * Reads `range` of the held part again, into a fork of the window, and replaces what
+   * differs: a repair's bucket, or a step of the rolling verification.
+   */
+  private async reread(range: Range, nowS: number, operation: string, onMalformed: MalformedSink) {
+    const part = this.shares.fork();
+    const result = await readScoreRange(this.source.client, {
+      key: this.source.key,
+      from: range.from,
+      to: range.to,
+      nowS,
+      chunkSize: this.source.options.tailChunkSize,
+      onChunk: (chunk) => part.addReply(chunk, onMalformed),
+      ...this.bulkInto(part, onMalformed),
+      operation,
+      atomic: this.source.atomic,
+    });
+    return { ...result, corrected: this.shares.replaceRange(range.from, range.to, part) };
+  }
+
   /** The bulk path of a read into `window` (this one, or a fork for a slice read again), if there is one. */
   private bulkInto(window: ShareWindow, onMalformed: MalformedSink): { bulk?: BulkRangeRead } {
     const link = this.source.bulk;
@@ -349,7 +356,7 @@ export class HashrateWindowReader implements HashrateWindow {
    * `verifySeconds`. Never rejects: a failure is recorded, and the slice is tried again.
    */
   private async sweep(nowS: number, read: HashrateReadReport, onMalformed: MalformedSink): Promise<void> {
-    const { verifySeconds, tailChunkSize } = this.source.options;
+    const { verifySeconds } = this.source.options;
     const previous = this.sweptAt;
     this.sweptAt = nowS;
     if (verifySeconds === 0 || !read.verified || read.mode === "cold" || read.mode === "resync") return;
@@ -380,19 +387,8 @@ export class HashrateWindowReader implements HashrateWindow {
     };
     try {
       for (const range of ranges) {
-        const part = this.shares.fork();
-        const result = await readScoreRange(this.source.client, {
-          key: this.source.key,
-          from: range.from,
-          to: range.to,
-          nowS,
-          chunkSize: tailChunkSize,
-          onChunk: (chunk) => part.addReply(chunk, onMalformed),
-          ...this.bulkInto(part, onMalformed),
-          operation: "verifyWindow",
-          atomic: this.source.atomic,
-        });
-        report.corrected += this.shares.replaceRange(range.from, range.to, part);
+        const result = await this.reread(range, nowS, "verifyWindow", onMalformed);
+        report.corrected += result.corrected;
         report.members += result.members;
         report.commands += result.commands;
         this.sweepFrom = range.to;
