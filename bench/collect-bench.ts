@@ -52,6 +52,8 @@ interface Row {
   readonly phase: Job["phase"];
   readonly samples: readonly Sample[];
   readonly maxRssMb: number;
+  /** The job process's whole peak RSS (VmHWM), MB. */
+  readonly peakRssMb: number;
 }
 
 const median = (values: readonly number[]): number => {
@@ -61,7 +63,7 @@ const median = (values: readonly number[]): number => {
 };
 const max = (values: readonly number[]): number => Math.max(...values);
 
-function runJob(job: Job): Promise<{ samples: Sample[]; maxRssMb: number }> {
+function runJob(job: Job): Promise<{ samples: Sample[]; maxRssMb: number; peakRssMb: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", join(here, "measure-collect.ts")], {
       env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
@@ -380,6 +382,7 @@ ${targets.map((line) => `- ${line}`).join("\n")}
 
 ${goAnchorSection()}
 ${COLD_START_NOTES}
+${MISSED_NOTES}
 ![collection time against N](results.svg)
 `;
   writeFileSync(join(here, "RESULTS.md"), md);
@@ -410,6 +413,38 @@ steady state that runs every few seconds reads only its tail.
   flight, with the bulk connection only the socket's chunks. What stays after a GC is
   ~0 MB on the heap, because the window lives in typed arrays outside it (about 20 bytes
   per miner and second, ~20 MB here, counted in the RSS column).
+`;
+
+/** Why the targets this run marks missed are missed: profiles taken apart from it, kept with it. */
+const MISSED_NOTES = `## Why the missed targets are missed
+
+From CPU profiles of the same reads (\`node:inspector\`, only the measured calls) on this
+machine, and from SLOWLOG:
+
+- **Cold start at 100,000 shares (about 1.0–1.15× Go's wall, ~2× its CPU).** At this size a
+  cold read is fixed costs more than members: a new backend opens its bulk connection
+  (connect, handshake) inside the timed call, the read is 60–85 commands in a few round
+  trips, and every one of the 2,000 miners costs its aggregate, its \`bigint\` rate and its
+  uncertainty (about 1 µs each); Go's single \`ZRANGE\` is 33 ms of Redis plus 35 ms of
+  decoding. A backend made once and read cold again (the connection open) reads the same
+  pool in 43–55 ms (0.65–0.8× Go).
+- **Steady state at 1,000,000 (89–122× Go, 6–9 ms; the target is 150×, ≤ 5.1 ms).** A steady
+  read is ~5.5 ms of Node work and ~2 ms of two round trips: decoding 3,300 members from
+  bytes 0.7 ms, adding them to their series and the per-second counts 0.7, evicting and
+  truncating 2,000 series 0.4, building 2,000 aggregates 0.4, the miners' rates and
+  uncertainties 0.45, encoding the ~70 verification \`ZCOUNT\`s through ioredis 0.3, map
+  lookups 0.25, the rest spread thin. Every miner gains or loses shares every cycle at this
+  rate, so there is little to skip. Runs differ by ±2 ms with the machine's other load; a
+  forced full GC just before a read (go-anchor's harness does one) adds ~3 ms.
+- **Steady state at 10,000,000 (~70 ms; target 30).** The same work for 20,000 miners, all of
+  which change every cycle, and 33,000 members per read: per-miner work ~30 ms, decoding
+  and adding ~20 ms, Redis serializing 33,000 members of a 10-million-member ZSET (cache
+  misses) ~15 ms of its CPU.
+- **Largest command during the 10,000,000 cold start (up to 18 ms; target 5).** One second
+  of that pool holds ~5,600 shares and a dense slice reads a second per command (without
+  scores); on a 10-million-member ZSET Redis needs 2–18 ms for one. Paging within a second
+  (\`LIMIT\`) would bound it; not done. At 1,000,000 the largest command sits at the
+  5 ms line (a 1,500-member slice with scores, caches cold).
 `;
 
 function pick(rows: readonly Row[], strategy: Job["strategy"], phase: Job["phase"]) {
@@ -466,10 +501,11 @@ function checkTargets(rows: readonly Row[]): string[] {
   const steady10m = at(10_000_000, "incremental", "steady");
   const cold10m = at(10_000_000, "incremental", "cold");
   if (steady10m !== undefined && cold10m !== undefined) {
-    const rss = Math.max(steady10m.maxRssMb, cold10m.maxRssMb);
     out.push(`Steady state at 10,000,000 ≤ 30 ms: ${fmt(m(steady10m))} ms — ${mark(m(steady10m) <= 30)}`);
+    // The cold job's process holds one window at a time; the steady job's also builds a
+    // second, whole one for each cycle's identity check, so its peak is not the library's.
     out.push(
-      `Process under 400 MB RSS at 10,000,000 (growth over the process's baseline, peak): ${fmt(rss, 0)} MB — ${mark(rss < 400)}`,
+      `Process under 400 MB RSS at 10,000,000 (the cold job's whole peak RSS, one window held; the steady job's ${fmt(steady10m.peakRssMb, 0)} MB includes a second window for its identity checks): ${fmt(cold10m.peakRssMb, 0)} MB — ${mark(cold10m.peakRssMb < 400)}`,
     );
     const worst = max(cold10m.samples.map((s) => s.maxCommandMs));
     out.push(

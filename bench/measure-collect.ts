@@ -235,10 +235,11 @@ async function main(): Promise<void> {
     }
   }
   const maxRssMb = (process.resourceUsage().maxRSS * 1024 - baseRss) / 2 ** 20;
+  const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
   for (const backend of backends) backend.close(); // their bulk connections
   await redis.config("SET", "slowlog-log-slower-than", "10000");
   redis.disconnect();
-  process.stdout.write(`${JSON.stringify({ samples, maxRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ samples, maxRssMb, peakRssMb })}\n`);
 }
 
 main().catch((error: unknown) => {
