@@ -421,7 +421,8 @@ const MISSED_NOTES = `## Why the missed targets are missed
 From CPU profiles of the same reads (\`node:inspector\`, only the measured calls) on this
 machine, and from SLOWLOG:
 
-- **Cold start at 100,000 shares (about 1.0–1.15× Go's wall, ~2× its CPU).** At this size a
+- **Cold start at 100,000 shares, when it misses** (go-anchor's same-run harness: 78 ms,
+  1.15× Go's wall and ~2× its CPU; npm run bench's runs: 0.74–1.04×). At this size a
   cold read is fixed costs more than members: a new backend opens its bulk connection
   (connect, handshake) inside the timed call, the read is 60–85 commands in a few round
   trips, and every one of the 2,000 miners costs its aggregate, its \`bigint\` rate and its
