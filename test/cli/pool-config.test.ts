@@ -96,9 +96,9 @@ describe("poolConfig: the parts of the original config.json that serve reads", (
       tls: {},
     });
     expect(describeRedis(config.redis)).toBe("rediss://ops@redis.internal:6380/2");
-    const files = poolConfig({ ...EXAMPLE, redis: { endpoint: "10.0.0.1:6379", tls: { ca: "ca.pem" } } });
+    const files = poolConfig({ ...EXAMPLE, redis: { endpoint: "127.0.0.1:6379", tls: { ca: "ca.pem" } } });
     expect(files.redis.tls).toEqual({ ca: "ca.pem" });
-    expect(describeRedis(files.redis)).toBe("rediss://10.0.0.1:6379/0");
+    expect(describeRedis(files.redis)).toBe("rediss://127.0.0.1:6379/0");
   });
 
   it("reads a Cluster's nodes from redis.cluster", () => {
