@@ -120,14 +120,6 @@ export class ShareWindow {
     this.all.add(second, 0);
   }
 
-  /**
-   * Holds a member the original cannot read as a counted phantom at `second` (its score
-   * position, {@link phantomSecond} for an unusable score) and reports it once.
-   */
-  addMalformed(second: number, member: string, reason: MalformedReason, onMalformed: MalformedSink): void {
-    this.phantom(second, member, reason, onMalformed);
-  }
-
   /** This window as a {@link ShareSink} for one read, reporting malformed members to `onMalformed`. */
   sink(onMalformed: MalformedSink): ShareSink {
     return {
@@ -138,8 +130,8 @@ export class ShareWindow {
   }
 
   /**
-   * {@link evictBefore} `cutoff` and {@link truncateFrom} `from` in one pass over the
-   * series: what a read does first.
+   * Forgets the shares older than `cutoff` (the window slid) and those at or after `from`
+   * (a tail about to be read again), in one pass over the series: what a read does first.
    */
   trim(cutoff: number, from: number): void {
     this.all.evictBefore(cutoff);
@@ -148,26 +140,6 @@ export class ShareWindow {
     this.phantoms.truncateFrom(from);
     for (const [login, series] of this.logins) {
       series.evictBefore(cutoff);
-      series.truncateFrom(from);
-      if (series.empty) this.logins.delete(login);
-    }
-  }
-
-  /** Forgets shares older than `cutoff` (Unix seconds), as the window slides. */
-  evictBefore(cutoff: number): void {
-    this.all.evictBefore(cutoff);
-    this.phantoms.evictBefore(cutoff);
-    for (const [login, series] of this.logins) {
-      series.evictBefore(cutoff);
-      if (series.empty) this.logins.delete(login);
-    }
-  }
-
-  /** Forgets shares at or after `from`: a tail that is about to be read again in full. */
-  truncateFrom(from: number): void {
-    this.all.truncateFrom(from);
-    this.phantoms.truncateFrom(from);
-    for (const [login, series] of this.logins) {
       series.truncateFrom(from);
       if (series.empty) this.logins.delete(login);
     }
