@@ -307,6 +307,22 @@ export interface Slice {
    * Redis less than formatting each member's score (about half of its work per member).
    */
   readonly bySecond?: readonly SecondRead[];
+  /**
+   * A one-second `slice` denser than a chunk, read in `LIMIT` pages of `chunkSize` (its
+   * `bySecond` reads): where they start and how many there are, so a second that fills
+   * every page is read on.
+   */
+  readonly paged?: PagedSecond;
+}
+
+/** The pages of one dense second (see {@link Slice.paged}). */
+interface PagedSecond {
+  /** The second's lower bound as sent (`k`, or the range's exclusive start). */
+  readonly from: string;
+  readonly second: number;
+  /** The offset of the first page. */
+  readonly offset: number;
+  readonly pages: number;
 }
 
 /** A read of members whose integer score (the original's `int64(score)`) is known. */
@@ -343,6 +359,10 @@ export class SliceCursor {
   private pageOut = false;
   private averageWidth = 1;
   private width = 1;
+  /** Members per second, as the latest replies show (for paging a dense second). */
+  private density = 0;
+  /** A dense second whose pages all came back full: read on from this offset. */
+  private overflow: Omit<PagedSecond, "pages"> | undefined;
   private readonly end: number;
   /** The range's upper bound as Redis reads it: `+inf`, or `(to`. */
   private readonly upper: string;
@@ -383,6 +403,7 @@ export class SliceCursor {
     const span = Math.max(1, this.end - this.lower.score);
     this.averageWidth = Math.max(1, Math.floor((span * this.chunkSize) / Math.max(1, remaining)));
     this.width = this.averageWidth;
+    this.density = remaining / span;
   }
 
   /**
@@ -390,6 +411,12 @@ export class SliceCursor {
    * answer of one already sent decides it.
    */
   next(): Slice | undefined {
+    // A dense second not yet read to its end comes first, even after the last page.
+    if (this.overflow !== undefined) {
+      const { from, second, offset } = this.overflow;
+      this.overflow = undefined;
+      return this.pagedSecond(from, second, offset);
+    }
     if (this.done || this.pageOut) return undefined;
     if (this.pending !== undefined) {
       const pending = this.pending;
@@ -416,6 +443,8 @@ export class SliceCursor {
       if (first < 0 || upper > Number.MAX_SAFE_INTEGER || (upper - first) * MEMBERS_PER_SECOND_READ > this.chunkSize) {
         return slice;
       }
+      // One second holding more than a chunk: pages of a chunk each, so no command is long.
+      if (upper - first === 1 && this.density > this.chunkSize) return this.pagedSecond(lowerText, first, 0);
       const bySecond: SecondRead[] = [];
       for (let k = first; k < upper; k++) {
         const from = k === first ? lowerText : String(k);
@@ -446,6 +475,16 @@ export class SliceCursor {
    * went elsewhere, e.g. decoded from bytes); a `page` needs its members ({@link SliceCursor.accept}).
    */
   acceptCount(slice: Slice, count: number): void {
+    if (slice.paged !== undefined) {
+      const { from, second, offset, pages } = slice.paged;
+      const full = count >= pages * this.chunkSize;
+      // Every page full: the second may hold more. Read on (LIMIT skips what was read),
+      // expecting as much again.
+      if (full) this.overflow = { from, second, offset: offset + pages * this.chunkSize };
+      if (offset === 0) this.density = full ? count * 2 : count;
+      return;
+    }
+    if (slice.kind === "slice" && slice.width > 0) this.density = count / slice.width;
     if (slice.kind === "slice") {
       // Narrow the width where shares are denser than average, rounding down.
       const fit = Math.floor((slice.width * this.chunkSize) / Math.max(count, 1));
@@ -473,6 +512,44 @@ export class SliceCursor {
       this.lower = { score: boundary, exclusive: false };
     }
     return members.slice(0, kept);
+  }
+
+  /**
+   * One dense second read in `LIMIT` pages from `offset`: as many pages as the latest
+   * density says it holds (a second that fills them all is read on, see `acceptCount`).
+   * Redis walks an offset element by element, so pages past the first cost it a little more
+   * each; they keep every command to a chunk.
+   */
+  private pagedSecond(from: string, second: number, offset: number): Slice {
+    const pages = Math.max(1, Math.ceil((this.density - offset) / this.chunkSize));
+    const bySecond: SecondRead[] = [];
+    for (let page = 0; page < pages; page++) {
+      const command: RedisCommand = [
+        "zrange",
+        this.key,
+        from,
+        `(${second + 1}`,
+        "BYSCORE",
+        "LIMIT",
+        offset + page * this.chunkSize,
+        this.chunkSize,
+      ];
+      bySecond.push({ command, second });
+    }
+    // Through ioredis (no bulk connection) the same members in one command, with scores.
+    const limit = pages * this.chunkSize;
+    const command: RedisCommand = [
+      "zrange",
+      this.key,
+      from,
+      `(${second + 1}`,
+      "BYSCORE",
+      "LIMIT",
+      offset,
+      limit,
+      "WITHSCORES",
+    ];
+    return { kind: "slice", command, width: 1, bySecond, paged: { from, second, offset, pages } };
   }
 
   private boundText(): string {

@@ -32,7 +32,11 @@ describe("SliceCursor's reads a second at a time", () => {
     cursor.startSlices(100_000);
     const slice = cursor.next() as Slice;
     expect(slice.command[2]).toBe("1003.5");
-    expect(slice.bySecond?.[0]).toEqual({ command: ["zrange", "k", "1003.5", "(1004", "BYSCORE"], second: 1003 });
+    // (13,000 a second against chunks of 200: that second is read in LIMIT pages.)
+    expect(slice.bySecond?.[0]).toEqual({
+      command: ["zrange", "k", "1003.5", "(1004", "BYSCORE", "LIMIT", 0, 200],
+      second: 1003,
+    });
     // One score filling a page: read whole (by its exact score), then on from "(score".
     const crowded = new SliceCursor("k", 1000, 1010, 200);
     crowded.takePage(page(Array<string>(200).fill("1004.25")));
@@ -56,5 +60,30 @@ describe("SliceCursor's reads a second at a time", () => {
     const unusable = huge.next() as Slice;
     expect(unusable.kind).toBe("score");
     expect(unusable.bySecond).toBeUndefined(); // a bad score: WITHSCORES, so the reports keep its text
+  });
+
+  it("reads a second denser than a chunk in LIMIT pages, and on past them when they all come back full", () => {
+    const cursor = new SliceCursor("k", 1000, 1010, 1000);
+    cursor.startSlices(35_000); // 3,182 a second
+    const first = cursor.next() as Slice;
+    expect(first.paged).toEqual({ from: "1000", second: 1000, offset: 0, pages: 4 });
+    expect(first.bySecond?.map((read) => read.command.slice(5))).toEqual([
+      ["LIMIT", 0, 1000],
+      ["LIMIT", 1000, 1000],
+      ["LIMIT", 2000, 1000],
+      ["LIMIT", 3000, 1000],
+    ]);
+    // Through ioredis, the same members in one command.
+    expect(first.command).toEqual(["zrange", "k", "1000", "(1001", "BYSCORE", "LIMIT", 0, 4000, "WITHSCORES"]);
+    const second = cursor.next() as Slice;
+    expect(second.paged?.second).toBe(1001);
+    // The first second filled all four pages: it is read on from 4,000 before anything else.
+    cursor.acceptCount(first, 4000);
+    const more = cursor.next() as Slice;
+    expect(more.paged).toMatchObject({ second: 1000, offset: 4000, pages: 4 });
+    expect(more.bySecond?.[0]?.command.slice(5)).toEqual(["LIMIT", 4000, 1000]);
+    // A short last page ends that second; the walk goes on where it was.
+    cursor.acceptCount(more, 10);
+    expect((cursor.next() as Slice).paged?.second).toBe(1002);
   });
 });
