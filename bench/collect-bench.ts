@@ -441,11 +441,14 @@ machine, and from SLOWLOG:
   which change every cycle, and 33,000 members per read: per-miner work ~30 ms, decoding
   and adding ~20 ms, Redis serializing 33,000 members of a 10-million-member ZSET (cache
   misses) ~15 ms of its CPU.
-- **Largest command during the 10,000,000 cold start (up to 18 ms; target 5).** One second
-  of that pool holds ~5,600 shares and a dense slice reads a second per command (without
-  scores); on a 10-million-member ZSET Redis needs 2–18 ms for one. Paging within a second
-  (\`LIMIT\`) would bound it; not done. At 1,000,000 the largest command sits at the
-  5 ms line (a 1,500-member slice with scores, caches cold).
+- **Largest command during a cold start (up to ~7 ms at 1,000,000 and ~20 ms at
+  10,000,000; target 5).** Every command reads at most a chunk (1,500 members; a second
+  denser than that is read in \`LIMIT\` pages), but SLOWLOG times a command by the clock:
+  on two cores, with Node's decoding and its GC threads busy beside it, Redis is
+  preempted in the middle of commands of the same size that take 1–2 ms at other times
+  (on a 10-million-member ZSET, with cache misses, a page of 1,500 took 6–13 ms in the
+  worst runs). A smaller \`hashrate.resyncChunkSize\` lowers the bound at the cost of more
+  commands; a Redis with a core of its own would not see it.
 `;
 
 function pick(rows: readonly Row[], strategy: Job["strategy"], phase: Job["phase"]) {
