@@ -443,9 +443,10 @@ machine, and from SLOWLOG:
   misses) ~15 ms of its CPU.
 - **Largest command during a cold start (up to ~7 ms at 1,000,000 and ~20 ms at
   10,000,000; target 5).** Every command reads at most a chunk (1,500 members; a second
-  denser than that is read in \`LIMIT\` pages), but SLOWLOG times a command by the clock:
-  on two cores, with Node's decoding and its GC threads busy beside it, Redis is
-  preempted in the middle of commands of the same size that take 1–2 ms at other times
+  denser than that is read in \`LIMIT\` pages), but SLOWLOG times a command by the clock,
+  and commands of the same size take 1–2 ms at other times; the likely cause (not proven)
+  is that on two cores, with Node's decoding and its GC threads busy beside it, Redis is
+  preempted in the middle of some
   (on a 10-million-member ZSET, with cache misses, a page of 1,500 took 6–13 ms in the
   worst runs). A smaller \`hashrate.resyncChunkSize\` lowers the bound at the cost of more
   commands; a Redis with a core of its own would not see it.
