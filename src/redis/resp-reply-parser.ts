@@ -71,6 +71,8 @@ export interface ExpectedReply {
  * not RESP2 throw {@link RespProtocolError} (either way the stream cannot be resynchronised).
  */
 export class RespReplyParser {
+  /** The length {@link RespReplyParser.bulkHeader} read last. */
+  private headerLength = 0;
   /** Bytes of an element that did not end in the previous chunk. */
   private carry: Uint8Array | undefined;
   /** Of the current pairs reply: elements (members + scores) still to come, −1 before its header. */
@@ -196,15 +198,8 @@ export class RespReplyParser {
         return -(pos + 1);
       }
       if (bytes[pos] !== DOLLAR) throw new RespProtocolError("a WITHSCORES element that is not a bulk string");
-      let p = pos + 1;
-      let memberLength = 0;
-      for (; p < length; p++) {
-        const c = bytes[p] as number;
-        if (c === CR) break;
-        if (c < 48 || c > 57) throw new RespProtocolError("a bulk string length that is not a number");
-        memberLength = memberLength * 10 + (c - 48);
-        if (p - pos > MAX_HEADER) throw new RespProtocolError("a bulk string header that does not end");
-      }
+      let p = this.bulkHeader(bytes, pos);
+      const memberLength = this.headerLength;
       const memberStart = p + 2;
       const memberEnd = memberStart + memberLength;
       if (memberEnd + 3 > length) return this.short(pos, memberEnd - pos);
@@ -214,15 +209,8 @@ export class RespReplyParser {
       p = memberEnd + 2;
       if (bytes[p] !== DOLLAR) throw new RespProtocolError("a WITHSCORES score that is not a bulk string");
       const scoreHeader = p;
-      p++;
-      let scoreLength = 0;
-      for (; p < length; p++) {
-        const c = bytes[p] as number;
-        if (c === CR) break;
-        if (c < 48 || c > 57) throw new RespProtocolError("a bulk string length that is not a number");
-        scoreLength = scoreLength * 10 + (c - 48);
-        if (p - scoreHeader > MAX_HEADER) throw new RespProtocolError("a bulk string header that does not end");
-      }
+      p = this.bulkHeader(bytes, scoreHeader);
+      const scoreLength = this.headerLength;
       const scoreStart = p + 2;
       const scoreEnd = scoreStart + scoreLength;
       if (scoreEnd + 2 > length) return this.short(pos, scoreEnd - pos);
@@ -249,15 +237,8 @@ export class RespReplyParser {
         return -(pos + 1);
       }
       if (bytes[pos] !== DOLLAR) throw new RespProtocolError("a member that is not a bulk string");
-      let p = pos + 1;
-      let memberLength = 0;
-      for (; p < length; p++) {
-        const c = bytes[p] as number;
-        if (c === CR) break;
-        if (c < 48 || c > 57) throw new RespProtocolError("a bulk string length that is not a number");
-        memberLength = memberLength * 10 + (c - 48);
-        if (p - pos > MAX_HEADER) throw new RespProtocolError("a bulk string header that does not end");
-      }
+      const p = this.bulkHeader(bytes, pos);
+      const memberLength = this.headerLength;
       const memberStart = p + 2;
       const memberEnd = memberStart + memberLength;
       if (memberEnd + 2 > length) return this.short(pos, memberEnd - pos);
@@ -276,6 +257,25 @@ export class RespReplyParser {
   }
 
   /** An incomplete pair at `pos` that needs at least `needed` bytes: bounded before it is kept. */
+  /**
+   * Reads the length of the bulk string whose `$` is at `start`: returns where its header
+   * ends (its `\r`, or the end of `bytes`) and leaves the length in `headerLength`, so the
+   * hot loops allocate nothing.
+   */
+  private bulkHeader(bytes: Uint8Array, start: number): number {
+    let length = 0;
+    let p = start + 1;
+    for (; p < bytes.length; p++) {
+      const c = bytes[p] as number;
+      if (c === CR) break;
+      if (c < 48 || c > 57) throw new RespProtocolError("a bulk string length that is not a number");
+      length = length * 10 + (c - 48);
+      if (p - start > MAX_HEADER) throw new RespProtocolError("a bulk string header that does not end");
+    }
+    this.headerLength = length;
+    return p;
+  }
+
   private short(pos: number, needed: number): number {
     if (this.replyBytes + needed > this.maxReplyBytes) this.tooLarge();
     this.needed = needed;
