@@ -522,33 +522,22 @@ export class SliceCursor {
    */
   private pagedSecond(from: string, second: number, offset: number): Slice {
     const pages = Math.max(1, Math.ceil((this.density - offset) / this.chunkSize));
-    const bySecond: SecondRead[] = [];
-    for (let page = 0; page < pages; page++) {
-      const command: RedisCommand = [
-        "zrange",
-        this.key,
-        from,
-        `(${second + 1}`,
-        "BYSCORE",
-        "LIMIT",
-        offset + page * this.chunkSize,
-        this.chunkSize,
-      ];
-      bySecond.push({ command, second });
-    }
-    // Through ioredis (no bulk connection) the same members in one command, with scores.
-    const limit = pages * this.chunkSize;
-    const command: RedisCommand = [
+    const range = (start: number, count: number): RedisCommand => [
       "zrange",
       this.key,
       from,
       `(${second + 1}`,
       "BYSCORE",
       "LIMIT",
-      offset,
-      limit,
-      "WITHSCORES",
+      start,
+      count,
     ];
+    const bySecond: SecondRead[] = [];
+    for (let page = 0; page < pages; page++) {
+      bySecond.push({ command: range(offset + page * this.chunkSize, this.chunkSize), second });
+    }
+    // Through ioredis (no bulk connection) the same members in one command, with scores.
+    const command: RedisCommand = [...range(offset, pages * this.chunkSize), "WITHSCORES"];
     return { kind: "slice", command, width: 1, bySecond, paged: { from, second, offset, pages } };
   }
 
